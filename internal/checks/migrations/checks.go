@@ -1,0 +1,7 @@
+// Package migrations holds the checks of checklist area 4. Schema & Migrations.
+package migrations
+
+import "github.com/pgreview/pgreview/internal/check"
+
+// Checks lists this area's checks.
+var Checks = []*check.Check{}

@@ -1,0 +1,92 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// StatementError is a statement that Postgres refused.
+type StatementError struct {
+	File      string
+	Statement Statement
+	Err       error
+}
+
+func (e *StatementError) Error() string {
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Statement.Line, e.Err)
+}
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// SQLState returns the Postgres error code, or "".
+func (e *StatementError) SQLState() string {
+	var pgErr *pgconn.PgError
+	if errors.As(e.Err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
+}
+
+// ExecScript runs a script's statements one by one over conn, inside one
+// transaction unless the script says otherwise, and times each statement.
+// before, when not nil, runs inside the transaction before the first
+// statement (bookkeeping), after runs after the last.
+func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after func(pgx.Tx) error) ([]ExecutedStatement, error) {
+	var done []ExecutedStatement
+	run := func(exec func(string) error) error {
+		for _, st := range s.Statements {
+			start := time.Now()
+			if err := exec(st.SQL); err != nil {
+				return &StatementError{File: s.File, Statement: st, Err: err}
+			}
+			done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start)})
+		}
+		return nil
+	}
+	if s.NoTransaction {
+		err := run(func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err })
+		if err != nil {
+			return done, err
+		}
+		if after != nil {
+			return done, pgx.BeginFunc(ctx, conn, after)
+		}
+		return done, nil
+	}
+	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		if err := run(func(q string) error { _, err := tx.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }); err != nil {
+			return err
+		}
+		if after != nil {
+			return after(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		done = nil // rolled back
+	}
+	return done, err
+}
+
+// firstLine returns the first line of s, shortened for messages.
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i] + " …"
+	}
+	if len(s) > 200 {
+		s = s[:200] + " …"
+	}
+	return s
+}

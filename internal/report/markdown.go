@@ -1,0 +1,175 @@
+package report
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/pgreview/pgreview/internal/check"
+)
+
+//go:embed templates/*.tmpl
+var templates embed.FS
+
+// Marker identifies pgreview's PR comment.
+const Marker = "<!-- pgreview:comment -->"
+
+var commentTmpl = template.Must(template.New("comment.md.tmpl").Funcs(template.FuncMap{
+	"icon":        func(s check.Severity) string { return s.Icon() },
+	"sev":         func(s string) check.Severity { v, _ := check.ParseSeverity(s); return v },
+	"where":       func(f check.Finding) string { return f.Location.String() },
+	"where1":      func(l check.Location) string { return l.String() },
+	"md":          mdInline,
+	"list":        listOrNone,
+	"statusLabel": statusLabel,
+	"ticked":      func(it Item) bool { return it.Status == check.StatusPass || it.Status == check.StatusNA },
+	"headline":    headline,
+	"database":    database,
+	"migrations":  migrationsLine,
+	"areaCounts":  areaCounts,
+	"ordered":     orderedItems,
+	"first": func(n int, ev []check.Evidence) []check.Evidence {
+		if len(ev) > n {
+			return ev[:n]
+		}
+		return ev
+	},
+}).ParseFS(templates, "templates/comment.md.tmpl"))
+
+// WriteMarkdown renders the PR comment.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	if err := commentTmpl.Execute(&b, r); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, collapseBlankLines(b.String()))
+	return err
+}
+
+// collapseBlankLines keeps template whitespace from piling up.
+func collapseBlankLines(s string) string {
+	for strings.Contains(s, "\n\n\n") {
+		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
+	}
+	return strings.TrimLeft(s, "\n")
+}
+
+// mdInline makes text safe inside a Markdown list item: no line breaks,
+// no stray HTML.
+func mdInline(s string) string {
+	s = strings.ReplaceAll(s, "\r", "")
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "<", "&lt;")
+	return strings.ReplaceAll(s, ">", "&gt;")
+}
+
+func listOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "not detected"
+	}
+	return strings.Join(xs, ", ")
+}
+
+func statusLabel(s check.Status) string {
+	switch s {
+	case check.StatusPass:
+		return "✅ pass"
+	case check.StatusFail:
+		return "❌ fail"
+	case check.StatusManual:
+		return "✋ manual"
+	case check.StatusSkipped:
+		return "⏭️ skipped"
+	case check.StatusNA:
+		return "n/a"
+	case check.StatusError:
+		return "💥 error"
+	}
+	return string(s)
+}
+
+func headline(r *Report) string {
+	var parts []string
+	for _, s := range check.Severities() {
+		parts = append(parts, fmt.Sprintf("%s %d %s", s.Icon(), r.Summary.Of(s), s))
+	}
+	verdict := "✅ **merge not blocked**"
+	if r.Summary.Blocking {
+		verdict = "⛔ **merge blocked**"
+	}
+	return fmt.Sprintf("**%s** · %s", strings.Join(parts, " · "), verdict)
+}
+
+func database(r *Report) string {
+	s := r.Repo.Stack.Database
+	if s == "" {
+		s = "PostgreSQL"
+	}
+	if r.Engine.Kind == "none" || r.Engine.Kind == "" {
+		return fmt.Sprintf("%s · no live review: %s", s, mdInline(r.Engine.Reason))
+	}
+	return fmt.Sprintf("%s · reviewed on PostgreSQL %s via %s", s, r.Engine.ServerVersion, engineName(r.Engine))
+}
+
+func engineName(e Engine) string {
+	if e.Image != "" {
+		return fmt.Sprintf("%s (`%s`)", e.Kind, e.Image)
+	}
+	return e.Kind
+}
+
+func migrationsLine(r *Report) string {
+	m := r.Migrations
+	if m == nil {
+		if len(r.Repo.Stack.Migrations) > 0 {
+			return listOrNone(r.Repo.Stack.Migrations)
+		}
+		return "none found"
+	}
+	s := fmt.Sprintf("%s · `%s` · %d/%d applied", m.Tool, m.Dir, m.Applied, m.Found)
+	if m.Failed != nil {
+		s += " · ❌ failed"
+	}
+	if m.Roundtrip.Checked {
+		if m.Roundtrip.OK {
+			s += " · round trip ✅"
+		} else {
+			s += " · round trip ❌"
+		}
+	}
+	return s
+}
+
+func areaCounts(a AreaView) string {
+	counts := map[check.Severity]int{}
+	for _, it := range a.Items {
+		for _, f := range it.Findings {
+			counts[f.Severity]++
+		}
+	}
+	var parts []string
+	for _, s := range check.Severities() {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s.Icon(), counts[s]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// orderedItems puts failed items first (worst first), then the rest in
+// checklist order.
+func orderedItems(items []Item) []Item {
+	out := append([]Item(nil), items...)
+	rank := func(it Item) int {
+		if it.Status == check.StatusFail || it.Status == check.StatusError {
+			sev, _ := check.ParseSeverity(it.Severity)
+			return 10 + int(sev)
+		}
+		return 0
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) > rank(out[j]) })
+	return out
+}

@@ -1,0 +1,322 @@
+// Package review is the pipeline: discover the repo, start Postgres,
+// apply and trace the migrations, load the catalog, run the checks and
+// build the report. It flows one way; no stage calls back into another.
+// The CLI, the benchmarks and the base-versus-head review all drive it.
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pgreview/pgreview/internal/catalog"
+	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/config"
+	"github.com/pgreview/pgreview/internal/engine"
+	"github.com/pgreview/pgreview/internal/migrate"
+	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/report"
+)
+
+// Options configure one review.
+type Options struct {
+	Dir     string
+	Config  *config.Config
+	Checks  []*check.Check // the registry
+	Engine  engine.Kind
+	Engines engine.Registry
+	// DatabaseURL is the server for the dsn engine (--database-url).
+	DatabaseURL string
+	// Image overrides the Postgres image (--postgres-image).
+	Image string
+	// MigrateCommand overrides the migration tool (--migrate-command).
+	MigrateCommand string
+	FailOn         FailOn
+	Version        string
+	// Log reports progress (-v); never nil after defaults.
+	Log func(format string, args ...any)
+}
+
+// FailOn is the lowest severity that blocks; zero means never.
+type FailOn check.Severity
+
+func (f FailOn) String() string {
+	if f == 0 {
+		return "never"
+	}
+	return check.Severity(f).String()
+}
+
+// ParseFailOn reads critical|important|good|info|never.
+func ParseFailOn(s string) (FailOn, error) {
+	if s == "never" {
+		return 0, nil
+	}
+	sev, err := check.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on %q: want critical, important, good, info or never", s)
+	}
+	return FailOn(sev), nil
+}
+
+// Outcome is a finished review.
+type Outcome struct {
+	Report *report.Report
+	// EngineErr is set when an explicitly requested engine failed: the
+	// report is still complete, but the review is not the one asked for.
+	EngineErr error
+}
+
+// Run reviews the repository at opts.Dir. An error means the review could
+// not start at all (the directory cannot be read); everything after that
+// is recorded in the report instead.
+func Run(ctx context.Context, opts Options) (*Outcome, error) {
+	if opts.Log == nil {
+		opts.Log = func(string, ...any) {}
+	}
+	if opts.Config == nil {
+		opts.Config = config.Default()
+	}
+	if opts.Engines == nil {
+		opts.Engines = engine.DefaultRegistry()
+	}
+	r, err := repo.Open(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	opts.Log("discovered %d files in %s", len(r.Files()), opts.Dir)
+
+	plan, planErr := migrate.Detect(r, migrationsConfig(opts))
+	if planErr != nil {
+		r.Warn(opts.Config.File, opts.Config.Line("migrations"), "%v", planErr)
+	}
+	if plan != nil {
+		opts.Log("migrations: %s in %s, %d found", plan.Tool, plan.Dir, len(plan.Migrations))
+	}
+
+	enabled, disabled := selectChecks(opts.Checks, &opts.Config.Checks)
+	var static, live []*check.Check
+	for _, c := range enabled {
+		if c.Needs.Live() {
+			live = append(live, c)
+		} else {
+			static = append(static, c)
+		}
+	}
+	in := &check.Input{Repo: r, Migrations: plan, Settings: opts.Config.DecodeSettings}
+
+	// Static checks run while the engine starts.
+	var staticResults []check.Result
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		start := time.Now()
+		staticResults = check.Run(ctx, static, in)
+		opts.Log("static checks: %d in %s", len(static), time.Since(start).Round(time.Millisecond))
+	}()
+
+	out := &Outcome{}
+	liveIn, choice := runLive(ctx, opts, r, plan, len(live) > 0)
+	out.EngineErr = choice.Err
+	wg.Wait()
+
+	liveInput := *in
+	liveInput.Applied, liveInput.Catalog, liveInput.LiveUnavailable = liveIn.applied, liveIn.catalog, liveIn.unavailable
+	liveResults := check.Run(ctx, live, &liveInput)
+
+	results := append(staticResults, liveResults...)
+	for _, c := range disabled {
+		results = append(results, check.DisabledResult(c))
+	}
+	out.Report = buildReport(opts, r, plan, choice, liveIn, results)
+	return out, nil
+}
+
+func migrationsConfig(opts Options) migrate.Config {
+	m := opts.Config.Migrations
+	cmd := m.Command
+	if opts.MigrateCommand != "" {
+		cmd = opts.MigrateCommand
+	}
+	return migrate.Config{Tool: m.Tool, Dir: m.Dir, Command: cmd, Placeholders: m.Placeholders}
+}
+
+// liveState is what the live phase produced.
+type liveState struct {
+	applied     *migrate.Result
+	catalog     *catalog.Snapshot
+	unavailable string
+}
+
+// runLive starts the engine, applies the migrations and loads the
+// catalog. The engine is stopped before it returns, on every path.
+func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan, wanted bool) (liveState, engine.Choice) {
+	if !wanted && plan == nil {
+		return liveState{unavailable: "no live checks enabled"}, engine.Choice{Reason: "no live checks enabled and no migrations"}
+	}
+	eopts := engineOptions(opts, r)
+	eopts.Log = opts.Log
+	start := time.Now()
+	choice := opts.Engines.Choose(ctx, opts.Engine, eopts)
+	if choice.Postgres == nil {
+		return liveState{unavailable: "no database: " + choice.Reason}, choice
+	}
+	pg := choice.Postgres
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := pg.Stop(stopCtx); err != nil {
+			opts.Log("engine stop: %v", err)
+		}
+	}()
+	opts.Log("engine %s: PostgreSQL %s ready in %s", pg.Kind, pg.ServerVersion, time.Since(start).Round(time.Millisecond))
+
+	var st liveState
+	if plan != nil {
+		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: opts.Log})
+		if err != nil {
+			r.Warn("", 0, "migrations could not be applied: %v", err)
+			st.unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
+			return st, choice
+		}
+		st.applied = res
+		opts.Log("migrations: %d/%d applied in %s", res.Applied, res.Found, res.Duration.Round(time.Millisecond))
+	} else {
+		st.applied = &migrate.Result{}
+	}
+	conn, err := pg.Connect(ctx)
+	if err != nil {
+		st.unavailable = fmt.Sprintf("connect to the review database: %v", err)
+		return st, choice
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	snap, err := catalog.Load(ctx, conn)
+	if err != nil {
+		st.unavailable = err.Error()
+		return st, choice
+	}
+	st.catalog = snap
+	return st, choice
+}
+
+// engineOptions reads what Postgres the repo wants: config first, then
+// the compose db service.
+func engineOptions(opts Options, r *repo.Repo) engine.Options {
+	ec := opts.Config.Engine
+	eo := engine.Options{Image: ec.Image, Major: ec.Version, DatabaseURL: ec.DatabaseURL, Settings: map[string]string{}}
+	if opts.Image != "" {
+		eo.Image = opts.Image
+	}
+	if opts.DatabaseURL != "" {
+		eo.DatabaseURL = opts.DatabaseURL
+	}
+	if db := r.DBService(); db != nil {
+		if eo.Image == "" {
+			eo.Image = db.Image
+		}
+		eo.Settings = db.ServerSettings()
+		eo.User = db.EnvValue("POSTGRES_USER")
+		eo.Database = db.EnvValue("POSTGRES_DB")
+	}
+	if eo.Major == 0 {
+		eo.Major = repo.MajorOfImage(eo.Image)
+	}
+	return eo
+}
+
+func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st liveState, results []check.Result) *report.Report {
+	var sups []*check.Suppression
+	for _, ig := range r.Ignores() {
+		sups = append(sups, &check.Suppression{Checks: ig.Checks, File: ig.File, Line: ig.Line, Reason: ig.Reason, Source: fmt.Sprintf("%s:%d", ig.File, ig.Line)})
+	}
+	for i, e := range opts.Config.Exclusions {
+		sups = append(sups, &check.Suppression{Checks: e.Checks, Paths: e.Paths, Objects: e.Objects, Reason: e.Reason,
+			Source: fmt.Sprintf("%s:%d", opts.Config.File, opts.Config.Line(fmt.Sprintf("exclusions[%d]", i)))})
+	}
+	suppressed := check.ApplySuppressions(results, sups)
+	for _, u := range check.Unused(sups) {
+		r.Warn("", 0, "%s", u)
+	}
+
+	stack := r.DetectStack()
+	stack.Database = declaredDatabase(r, opts)
+	if plan != nil && !contains(stack.Migrations, plan.Tool) {
+		stack.Migrations = append([]string{plan.Tool}, stack.Migrations...)
+	}
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: "pgreview", Version: opts.Version},
+		Repo:          report.Repo{Path: opts.Dir, Stack: stack},
+		Engine:        report.Engine{Kind: string(engine.KindNone), Reason: choice.Reason},
+		Items:         report.ItemsFrom(check.Aggregate(results)),
+		Suppressed:    suppressed,
+		FailOn:        opts.FailOn.String(),
+	}
+	if pg := choice.Postgres; pg != nil {
+		rep.Engine = report.Engine{Kind: string(pg.Kind), Image: pg.Image, ServerVersion: pg.ServerVersion, Reason: pg.Reason}
+	}
+	if plan != nil {
+		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
+		if a := st.applied; a != nil {
+			m.Applied, m.Failed, m.DurationMS = a.Applied, a.Failed, a.Duration.Milliseconds()
+			m.Roundtrip = report.Roundtrip{Checked: a.Roundtrip.Checked, OK: a.Roundtrip.OK, Problems: a.Roundtrip.Problems}
+		}
+		if m.Roundtrip.Problems == nil {
+			m.Roundtrip.Problems = []string{}
+		}
+		rep.Migrations = m
+	}
+	rep.Warnings = r.Warnings()
+	failOn := check.Severity(opts.FailOn)
+	rep.Finalize(func(f check.Finding) bool { return failOn != 0 && f.New && f.Severity >= failOn })
+	rep.BlockingReasons = blockingReasons(rep, failOn)
+	return rep
+}
+
+// declaredDatabase describes the Postgres the repo declares, for the
+// status block: "PostgreSQL 15 (postgres:15-alpine in docker-compose.yml)".
+func declaredDatabase(r *repo.Repo, opts Options) string {
+	if db := r.DBService(); db != nil {
+		major := repo.MajorOfImage(db.Image)
+		s := "PostgreSQL"
+		if major > 0 {
+			s = fmt.Sprintf("PostgreSQL %d", major)
+		}
+		return fmt.Sprintf("%s (%s in %s)", s, db.Image, db.File)
+	}
+	if opts.Config.Engine.Version > 0 {
+		return fmt.Sprintf("PostgreSQL %d (from %s)", opts.Config.Engine.Version, opts.Config.File)
+	}
+	return "PostgreSQL (version not declared)"
+}
+
+func blockingReasons(rep *report.Report, failOn check.Severity) []string {
+	if !rep.Summary.Blocking {
+		return nil
+	}
+	counts := map[check.Severity]int{}
+	for _, f := range rep.Findings {
+		if f.New && f.Severity >= failOn {
+			counts[f.Severity]++
+		}
+	}
+	var parts []string
+	for _, s := range check.Severities() {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	return []string{fmt.Sprintf("%s finding(s) at or above fail-on %s", strings.Join(parts, " and "), failOn)}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
