@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// scriptCommands are the custom testscript commands.
+func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		// jsonpath FILE PATH WANT: the value at a dotted path of a JSON file
+		// equals WANT. Paths index arrays with numbers: findings.0.check.
+		"jsonpath": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 {
+				ts.Fatalf("usage: jsonpath FILE PATH WANT")
+			}
+			got := jsonLookup(ts, args[0], args[1])
+			if (got == args[2]) == neg {
+				ts.Fatalf("%s %s = %q, want %s%q", args[0], args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[2])
+			}
+		},
+		// finding FILE CHECK [FILE:LINE|OBJECT]: the report holds a finding
+		// of CHECK, at the given place when one is given.
+		"finding": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) < 2 || len(args) > 3 {
+				ts.Fatalf("usage: finding REPORT CHECK [FILE:LINE|OBJECT]")
+			}
+			found := false
+			for _, f := range findings(ts, args[0]) {
+				if f.Check != args[1] {
+					continue
+				}
+				if len(args) == 3 && args[2] != fmt.Sprintf("%s:%d", f.File, f.Line) && args[2] != f.Object && args[2] != f.File {
+					continue
+				}
+				found = true
+			}
+			if found == neg {
+				ts.Fatalf("finding %s: found=%v", strings.Join(args[1:], " "), found)
+			}
+		},
+	}
+}
+
+type scriptFinding struct {
+	Check, Severity, File, Object, Message string
+	Line                                   int
+}
+
+func findings(ts *testscript.TestScript, file string) []scriptFinding {
+	var r struct{ Findings []scriptFinding }
+	if err := json.Unmarshal([]byte(ts.ReadFile(file)), &r); err != nil {
+		ts.Fatalf("%s: %v", file, err)
+	}
+	return r.Findings
+}
+
+func jsonLookup(ts *testscript.TestScript, file, path string) string {
+	var v any
+	if err := json.Unmarshal([]byte(ts.ReadFile(file)), &v); err != nil {
+		ts.Fatalf("%s: %v", file, err)
+	}
+	for _, key := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[key]
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(key, "%d", &i); err != nil || i < 0 || i >= len(x) {
+				ts.Fatalf("%s: bad index %q in %s", file, key, path)
+			}
+			v = x[i]
+		default:
+			ts.Fatalf("%s: %s: cannot index %T with %q", file, path, v, key)
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return "null"
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}
+

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pgreview/pgreview/internal/cli"
+)
+
+// TestMain lets testscript run pgreview in-process as the "pgreview"
+// command, so scripts count towards coverage.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pgreview": func() {
+			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+		},
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar. $REPOS points at the bundled
+// testdata repositories; scripts copy what they review into $WORK.
+func TestScripts(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("REPOS", filepath.Join(root, "testdata", "repos"))
+			env.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+			env.Setenv("NO_COLOR", "1")
+			// The review's own engine is the local one unless a script
+			// says otherwise: fast, and no Docker needed.
+			env.Setenv("HOME", env.WorkDir)
+			return nil
+		},
+		Cmds:                scriptCommands(),
+		RequireExplicitExec: true,
+	})
+}
