@@ -45,6 +45,7 @@ func (p *Pass) Report(f Finding) {
 	if !f.Severity.Valid() {
 		f.Severity = p.Check.Severity
 	}
+	f.New = true // until a base branch says otherwise
 	p.findings = append(p.findings, f)
 }
 

@@ -131,6 +131,15 @@ func (p *Postgres) Connect(ctx context.Context) (*pgx.Conn, error) {
 	return pgx.Connect(ctx, p.URL)
 }
 
+// WithDatabase is a view of the same server with another database as the
+// review database. Stopping the view stops nothing: the server belongs to
+// p. Tests use it to give each test its own database.
+func (p *Postgres) WithDatabase(db string) *Postgres {
+	v := *p
+	v.URL, v.Database, v.stop, v.stopped = withDatabase(p.URL, db), db, nil, false
+	return &v
+}
+
 // URLFor returns the URL of another database on the same server.
 func (p *Postgres) URLFor(db string) string { return withDatabase(p.URL, db) }
 

@@ -78,7 +78,7 @@ func (l Local) Start(ctx context.Context, opts Options) (pg *Postgres, err error
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "pgreview-pg-")
+	dir, err := os.MkdirTemp(tempRoot(cred), "pgreview-pg-")
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +198,25 @@ func serverCredential() (*syscall.Credential, error) {
 		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 	}
 	return nil, errors.New("running as root, and neither a postgres nor a nobody user exists to run the server as; create one (useradd postgres)")
+}
+
+// tempRoot is where the cluster's directory goes. The unprivileged server
+// user must be able to reach it, which a private TMPDIR (0700, as test
+// harnesses make) does not allow; /tmp always does.
+func tempRoot(cred *syscall.Credential) string {
+	root := os.TempDir()
+	if cred == nil {
+		return root
+	}
+	for d := root; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err != nil || st.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return root
+		}
+	}
 }
 
 func freePort() (int, error) {

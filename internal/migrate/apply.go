@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pgreview/pgreview/internal/engine"
 )
@@ -43,6 +44,7 @@ func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptio
 			return res, nil
 		}
 		res.Steps = append(res.Steps, &Step{Migration: m, Statements: done, Duration: time.Since(stepStart)})
+		res.recordOrigins(done)
 		res.Applied++
 	}
 	return res, nil
@@ -53,7 +55,24 @@ func failureOf(m *Migration, err error) *Failure {
 	var se *StatementError
 	if errors.As(err, &se) {
 		f.File, f.Line, f.Statement, f.SQLState = se.File, se.Statement.Line, firstLine(se.Statement.SQL), se.SQLState()
-		f.Error = se.Err.Error()
+		f.Error = postgresMessage(se.Err)
 	}
 	return f
+}
+
+// postgresMessage is Postgres' own message with its detail and hint,
+// without pgx's "(SQLSTATE ...)" suffix, which the report shows apart.
+func postgresMessage(err error) string {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err.Error()
+	}
+	msg := pgErr.Message
+	if pgErr.Detail != "" {
+		msg += ". " + pgErr.Detail
+	}
+	if pgErr.Hint != "" {
+		msg += " Hint: " + pgErr.Hint
+	}
+	return msg
 }

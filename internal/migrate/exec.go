@@ -82,8 +82,15 @@ func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after fu
 // firstLine returns the first line of s, shortened for messages.
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)
+	more := false
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " …"
+		s, more = s[:i], true
+	}
+	if i := strings.Index(s, "--"); i > 0 && !strings.ContainsAny(s[:i], "'\"$") {
+		s = strings.TrimSpace(s[:i])
+	}
+	if more {
+		s += " …"
 	}
 	if len(s) > 200 {
 		s = s[:200] + " …"

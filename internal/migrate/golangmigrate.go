@@ -36,6 +36,10 @@ func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
 			byVersion[v] = mig
 		}
 		script := &Script{File: f.Path, Line: 1, Statements: SplitStatements(f.Text(), 1)}
+		// migrate sends a file as one simple-protocol query: several
+		// statements run as one implicit transaction, a single statement
+		// runs on its own (so a lone CREATE INDEX CONCURRENTLY works).
+		script.NoTransaction = len(script.Statements) <= 1
 		if m[3] == "up" {
 			if mig.Up != nil {
 				r.Warn(f.Path, 0, "duplicate up migration for version %s (also %s)", m[1], mig.Up.File)

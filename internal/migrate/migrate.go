@@ -84,6 +84,9 @@ type Result struct {
 	Duration  time.Duration `json:"-"`
 	// Steps are the applied migrations in order, with their statements.
 	Steps []*Step `json:"-"`
+
+	// origins maps objects to the statement that created them.
+	origins map[string]origin
 }
 
 // Roundtrip is the outcome of up/down/up for every migration with a down.
@@ -124,4 +127,20 @@ type Failure struct {
 	Statement string `json:"statement"`
 	SQLState  string `json:"sqlstate"`
 	Error     string `json:"error"`
+}
+
+// Origin returns the migration file and line of the statement that
+// created object ("public.orders", "public.orders.user_id"), when the
+// history created it.
+func (r *Result) Origin(object string) (file string, line int, ok bool) {
+	if r == nil || r.origins == nil {
+		return "", 0, false
+	}
+	o, ok := r.originOf(object)
+	return o.file, o.line, ok
+}
+
+type origin struct {
+	file string
+	line int
 }

@@ -32,10 +32,38 @@ func SplitStatements(src string, firstLine int) []Statement {
 			continue
 		}
 		start := pos + i
-		out = append(out, Statement{SQL: p, Line: firstLine + strings.Count(src[:start], "\n")})
+		skip := leadingComments(p)
+		out = append(out, Statement{SQL: p[skip:], Line: firstLine + strings.Count(src[:start+skip], "\n")})
 		pos = start + len(p)
 	}
 	return out
+}
+
+// leadingComments returns the length of the whitespace and comments that
+// open s, so a statement's line is the line of its first keyword.
+func leadingComments(s string) int {
+	i := 0
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r':
+			i++
+		case strings.HasPrefix(s[i:], "--"):
+			end := strings.IndexByte(s[i:], '\n')
+			if end < 0 {
+				return i
+			}
+			i += end + 1
+		case strings.HasPrefix(s[i:], "/*"):
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				return i
+			}
+			i += end + 4
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func leadingBlankLines(s string) int {

@@ -171,7 +171,7 @@ func valueOf(n *yaml.Node) Value {
 func (s *Service) parse(n *yaml.Node) {
 	s.Image = valueOf(mapGet(n, "image"))
 	if b := mapGet(n, "build"); b != nil {
-		s.Build = &Build{Line: b.Line, Dockerfile: "Dockerfile"}
+		s.Build = &Build{Line: mapKey(n, "build").Line, Dockerfile: "Dockerfile"}
 		if b.Kind == yaml.ScalarNode {
 			s.Build.Context = b.Value
 		} else {
@@ -210,7 +210,7 @@ func (s *Service) parse(n *yaml.Node) {
 		}
 	}
 	if h := mapGet(n, "healthcheck"); h != nil {
-		hc := &Healthcheck{Line: h.Line}
+		hc := &Healthcheck{Line: mapKey(n, "healthcheck").Line}
 		if t := mapGet(h, "test"); t != nil {
 			if t.Kind == yaml.SequenceNode {
 				for _, w := range t.Content {

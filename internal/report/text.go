@@ -73,6 +73,9 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 				}
 			default:
 				lines = append(lines, fmt.Sprintf("  %s%s %s %s (%s)%s", c.dim, statusGlyph(it.Status), it.ID, it.Title, it.Status, c.reset))
+				if it.Status == check.StatusManual {
+					continue // the hint is in the markdown and JSON reports
+				}
 				for _, n := range it.Notes {
 					lines = append(lines, fmt.Sprintf("      %s%s%s", c.dim, n, c.reset))
 				}

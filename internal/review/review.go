@@ -124,7 +124,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	wg.Wait()
 
 	liveInput := *in
-	liveInput.Applied, liveInput.Catalog, liveInput.LiveUnavailable = liveIn.applied, liveIn.catalog, liveIn.unavailable
+	liveIn.Fill(&liveInput)
 	liveResults := check.Run(ctx, live, &liveInput)
 
 	results := append(staticResults, liveResults...)
@@ -144,25 +144,31 @@ func migrationsConfig(opts Options) migrate.Config {
 	return migrate.Config{Tool: m.Tool, Dir: m.Dir, Command: cmd, Placeholders: m.Placeholders}
 }
 
-// liveState is what the live phase produced.
-type liveState struct {
-	applied     *migrate.Result
-	catalog     *catalog.Snapshot
-	unavailable string
+// LiveState is what the live phase produced.
+type LiveState struct {
+	Applied *migrate.Result
+	Catalog *catalog.Snapshot
+	// Unavailable says why Applied or Catalog is missing.
+	Unavailable string
+}
+
+// Fill copies the live state into a check input.
+func (st LiveState) Fill(in *check.Input) {
+	in.Applied, in.Catalog, in.LiveUnavailable = st.Applied, st.Catalog, st.Unavailable
 }
 
 // runLive starts the engine, applies the migrations and loads the
 // catalog. The engine is stopped before it returns, on every path.
-func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan, wanted bool) (liveState, engine.Choice) {
+func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan, wanted bool) (LiveState, engine.Choice) {
 	if !wanted && plan == nil {
-		return liveState{unavailable: "no live checks enabled"}, engine.Choice{Reason: "no live checks enabled and no migrations"}
+		return LiveState{Unavailable: "no live checks enabled"}, engine.Choice{Reason: "no live checks enabled and no migrations"}
 	}
 	eopts := engineOptions(opts, r)
 	eopts.Log = opts.Log
 	start := time.Now()
 	choice := opts.Engines.Choose(ctx, opts.Engine, eopts)
 	if choice.Postgres == nil {
-		return liveState{unavailable: "no database: " + choice.Reason}, choice
+		return LiveState{Unavailable: "no database: " + choice.Reason}, choice
 	}
 	pg := choice.Postgres
 	defer func() {
@@ -174,32 +180,42 @@ func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan
 	}()
 	opts.Log("engine %s: PostgreSQL %s ready in %s", pg.Kind, pg.ServerVersion, time.Since(start).Round(time.Millisecond))
 
-	var st liveState
+	return Live(ctx, pg, r, plan, opts.Log), choice
+}
+
+// Live applies the migrations to a running Postgres and loads the catalog:
+// everything the live checks read. Tests call it on their own databases,
+// so checks see exactly what a review would give them.
+func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, log func(string, ...any)) LiveState {
+	if log == nil {
+		log = func(string, ...any) {}
+	}
+	var st LiveState
 	if plan != nil {
-		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: opts.Log})
+		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log})
 		if err != nil {
 			r.Warn("", 0, "migrations could not be applied: %v", err)
-			st.unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
-			return st, choice
+			st.Unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
+			return st
 		}
-		st.applied = res
-		opts.Log("migrations: %d/%d applied in %s", res.Applied, res.Found, res.Duration.Round(time.Millisecond))
+		st.Applied = res
+		log("migrations: %d/%d applied in %s", res.Applied, res.Found, res.Duration.Round(time.Millisecond))
 	} else {
-		st.applied = &migrate.Result{}
+		st.Applied = &migrate.Result{}
 	}
 	conn, err := pg.Connect(ctx)
 	if err != nil {
-		st.unavailable = fmt.Sprintf("connect to the review database: %v", err)
-		return st, choice
+		st.Unavailable = fmt.Sprintf("connect to the review database: %v", err)
+		return st
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	snap, err := catalog.Load(ctx, conn)
 	if err != nil {
-		st.unavailable = err.Error()
-		return st, choice
+		st.Unavailable = err.Error()
+		return st
 	}
-	st.catalog = snap
-	return st, choice
+	st.Catalog = snap
+	return st
 }
 
 // engineOptions reads what Postgres the repo wants: config first, then
@@ -227,7 +243,7 @@ func engineOptions(opts Options, r *repo.Repo) engine.Options {
 	return eo
 }
 
-func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st liveState, results []check.Result) *report.Report {
+func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result) *report.Report {
 	var sups []*check.Suppression
 	for _, ig := range r.Ignores() {
 		sups = append(sups, &check.Suppression{Checks: ig.Checks, File: ig.File, Line: ig.Line, Reason: ig.Reason, Source: fmt.Sprintf("%s:%d", ig.File, ig.Line)})
@@ -260,7 +276,7 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 	}
 	if plan != nil {
 		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
-		if a := st.applied; a != nil {
+		if a := st.Applied; a != nil {
 			m.Applied, m.Failed, m.DurationMS = a.Applied, a.Failed, a.Duration.Milliseconds()
 			m.Roundtrip = report.Roundtrip{Checked: a.Roundtrip.Checked, OK: a.Roundtrip.OK, Problems: a.Roundtrip.Problems}
 		}

@@ -4,4 +4,7 @@ package models
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	NoPrimaryKey,
+	FKWithoutIndex,
+}

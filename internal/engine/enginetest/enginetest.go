@@ -54,6 +54,13 @@ func Server(t testing.TB) *engine.Postgres {
 // test, drops it when the test ends, and returns its URL.
 func Database(t testing.TB) string {
 	t.Helper()
+	return Postgres(t).URL
+}
+
+// Postgres is Database as an engine.Postgres: the shared server with a
+// fresh database of the test's own as the review database.
+func Postgres(t testing.TB) *engine.Postgres {
+	t.Helper()
 	pg := Server(t)
 	name := fmt.Sprintf("t_%d_%d", os.Getpid(), seq.Add(1))
 	ctx := context.Background()
@@ -70,7 +77,7 @@ func Database(t testing.TB) string {
 			t.Logf("drop database %s: %v", name, err)
 		}
 	})
-	return pg.URLFor(name)
+	return pg.WithDatabase(name)
 }
 
 // Exec runs SQL (several statements allowed) against url.

@@ -1,0 +1,244 @@
+// Package checktest runs a check on fixture repositories and compares its
+// findings with expectations written next to the code they are about, in
+// the style of go/analysis/analysistest:
+//
+//	image: postgres            # want "not pinned"
+//	CREATE TABLE events (      -- want "no primary key"
+//	-- want public.events "no primary key"   (object-anchored, any line)
+//	password = os.environ["DB_PASSWORD"]   # near-miss: read from the environment
+//
+// A `want "re"` expects one finding on that line whose message matches
+// the regexp; `want OBJECT "re"` expects one finding on that object. Every
+// finding must be expected. Every fixture must hold at least one want and
+// at least one near-miss, the realistic case that must NOT trigger.
+//
+// Live checks get a fresh database on a real Postgres started by our own
+// local engine; the fixture's migrations are applied exactly as a review
+// applies them.
+package checktest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/config"
+	"github.com/pgreview/pgreview/internal/engine/enginetest"
+	"github.com/pgreview/pgreview/internal/migrate"
+	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/review"
+)
+
+// Run checks c against the fixture at dir: a repository, or, when dir
+// holds *.txtar files, one repository per archive (a "case"), extracted
+// into a temporary directory.
+func Run(t *testing.T, c *check.Check, dir string) {
+	t.Helper()
+	cases := caseDirs(t, dir)
+	var wants, nearMisses int
+	for _, cd := range cases {
+		name := filepath.Base(cd)
+		if len(cases) == 1 {
+			name = c.Name
+		}
+		t.Run(name, func(t *testing.T) {
+			w, n := runCase(t, c, cd)
+			wants += w
+			nearMisses += n
+		})
+	}
+	if wants == 0 {
+		t.Errorf("%s: the fixtures in %s expect no finding; add a case that must be found (want)", c.Name, dir)
+	}
+	if nearMisses == 0 {
+		t.Errorf("%s: the fixtures in %s have no near-miss; add the realistic case that must not trigger (near-miss)", c.Name, dir)
+	}
+}
+
+func caseDirs(t *testing.T, dir string) []string {
+	archives, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("fixtures for the check: %v", err)
+	}
+	if len(archives) == 0 {
+		return []string{dir}
+	}
+	var dirs []string
+	for _, a := range archives {
+		ar, err := txtar.ParseFile(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseDir := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(a), ".txtar"))
+		for _, f := range ar.Files {
+			p := filepath.Join(caseDir, filepath.FromSlash(f.Name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, caseDir)
+	}
+	return dirs
+}
+
+// Result runs c on the fixture repository at dir and returns its result,
+// for tests that assert more than findings (status, evidence).
+func Result(t *testing.T, c *check.Check, dir string) check.Result {
+	t.Helper()
+	r, err := repo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := migrate.Detect(r, migrate.Config{})
+	if err != nil {
+		t.Fatalf("detect migrations: %v", err)
+	}
+	in := &check.Input{Repo: r, Migrations: plan, Settings: settingsFrom(dir)}
+	if c.Needs.Live() {
+		pg := enginetest.Postgres(t)
+		st := review.Live(context.Background(), pg, r, plan, t.Logf)
+		st.Fill(in)
+		if st.Unavailable != "" {
+			t.Fatalf("live input unavailable: %s", st.Unavailable)
+		}
+	}
+	res := check.Run(context.Background(), []*check.Check{c}, in)[0]
+	for _, w := range r.Warnings() {
+		t.Logf("warning: %s", w)
+	}
+	return res
+}
+
+func runCase(t *testing.T, c *check.Check, dir string) (wants, nearMisses int) {
+	t.Helper()
+	exps, nearMisses := expectations(t, dir)
+	res := Result(t, c, dir)
+	if res.Status == check.StatusError {
+		t.Fatalf("check broke: %s", res.Reason)
+	}
+	for _, f := range res.Findings {
+		if f.Check != c.Name || f.Item != c.Item || !f.Severity.Valid() {
+			t.Errorf("finding not stamped with its check: %+v", f)
+		}
+		if f.File == "" && f.Object == "" {
+			t.Errorf("finding has neither a file nor an object: %q", f.Message)
+		}
+		if e := match(exps, f); e != nil {
+			e.matched = true
+			continue
+		}
+		t.Errorf("unexpected finding %s: %s", f.Location, f.Message)
+	}
+	for _, e := range exps {
+		if !e.matched {
+			t.Errorf("%s:%d: missing finding %s matching %q", e.file, e.line, e.object, e.re)
+		}
+	}
+	return len(exps), nearMisses
+}
+
+type expectation struct {
+	file    string
+	line    int
+	object  string // set for object-anchored wants
+	re      *regexp.Regexp
+	matched bool
+}
+
+func match(exps []*expectation, f check.Finding) *expectation {
+	for _, e := range exps {
+		if e.matched || !e.re.MatchString(f.Message) {
+			continue
+		}
+		if e.object != "" && e.object == f.Object {
+			return e
+		}
+		if e.object == "" && e.file == f.File && e.line == f.Line {
+			return e
+		}
+	}
+	return nil
+}
+
+// A want is followed by an optional object and one or more Go string
+// literals, "interpreted" or `raw`.
+var (
+	wantRe = regexp.MustCompile("(?:#|--|//)\\s*want\\s+([^\\s\"`]+\\s+)?((?:(?:" + literal + ")\\s*)+)")
+	quoted = regexp.MustCompile(literal)
+	nearRe = regexp.MustCompile(`(?:#|--|//)\s*near-miss\b`)
+)
+
+const literal = `"(?:[^"\\]|\\.)*"|` + "`[^`]*`"
+
+func expectations(t *testing.T, dir string) ([]*expectation, int) {
+	var exps []*expectation
+	near := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		for i, line := range strings.Split(string(b), "\n") {
+			if nearRe.MatchString(line) {
+				near++
+			}
+			m := wantRe.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			object := strings.TrimSpace(m[1])
+			for _, q := range quoted.FindAllString(m[2], -1) {
+				s, err := strconv.Unquote(q)
+				if err != nil {
+					return fmt.Errorf("%s:%d: bad want string %s", rel, i+1, q)
+				}
+				re, err := regexp.Compile(s)
+				if err != nil {
+					return fmt.Errorf("%s:%d: bad want regexp: %v", rel, i+1, err)
+				}
+				exps = append(exps, &expectation{file: rel, line: i + 1, object: object, re: re})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.SliceStable(exps, func(i, j int) bool { return exps[i].object > exps[j].object })
+	return exps, near
+}
+
+// settingsFrom reads check settings from a .pgreview.yml in the fixture.
+func settingsFrom(dir string) func(string, any) error {
+	p := filepath.Join(dir, ".pgreview.yml")
+	if _, err := os.Stat(p); err != nil {
+		return nil
+	}
+	return func(name string, v any) error {
+		cfg, err := config.Load(p)
+		if err != nil {
+			return err
+		}
+		return cfg.DecodeSettings(name, v)
+	}
+}

@@ -1,0 +1,1 @@
+DROP TABLE invoices, customer_settings, shipments, stock, orders, warehouses, customers;

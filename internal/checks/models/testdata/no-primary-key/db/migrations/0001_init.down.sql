@@ -1,0 +1,2 @@
+DROP SCHEMA audit CASCADE;
+DROP TABLE measurements, api_keys, memberships, users, events;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS entries_memo_idx;

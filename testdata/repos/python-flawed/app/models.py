@@ -1,0 +1,25 @@
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(320), nullable=False)
+    password = Column(String(255), nullable=False)
+    created_at = Column(DateTime, server_default=func.now())
+    orders = relationship("Order", back_populates="user")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+    total_cents = Column(Integer, nullable=False)
+    payload = Column(JSON)
+    status = Column(String(20), nullable=False, server_default="new")
+    user = relationship("User", back_populates="orders")
