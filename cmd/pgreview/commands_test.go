@@ -87,4 +87,3 @@ func jsonLookup(ts *testscript.TestScript, file, path string) string {
 		return string(b)
 	}
 }
-

@@ -35,13 +35,13 @@ type Import struct {
 type Kind int
 
 const (
-	Other   Kind = iota
-	Str          // a plain string literal; Value is its content
-	FString      // an f-string; Parts are its interpolations
-	Name         // an identifier; Value is the name
-	Attr         // a dotted name (a.b.c); Value is the dotted text
-	CallExpr     // a call; Call is set
-	BinOp        // Left Op Right (%, +, ...)
+	Other    Kind = iota
+	Str           // a plain string literal; Value is its content
+	FString       // an f-string; Parts are its interpolations
+	Name          // an identifier; Value is the name
+	Attr          // a dotted name (a.b.c); Value is the dotted text
+	CallExpr      // a call; Call is set
+	BinOp         // Left Op Right (%, +, ...)
 	Number
 	Const // None, True, False
 	Tuple // tuple or list; Parts are the elements
@@ -118,12 +118,12 @@ func (c *Call) Arg(i int) *Expr {
 
 // Assign is an assignment (or annotated assignment).
 type Assign struct {
-	Targets []string // dotted target names; "a, b = ..." gives two
-	Value   *Expr    // nil for a bare annotation
+	Targets    []string // dotted target names; "a, b = ..." gives two
+	Value      *Expr    // nil for a bare annotation
 	Annotation string
-	Line    int
-	Func    *Func
-	Class   *Class
+	Line       int
+	Func       *Func
+	Class      *Class
 }
 
 // Func is a function or method definition.
