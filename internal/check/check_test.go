@@ -81,7 +81,10 @@ func TestRunAndAggregate(t *testing.T) {
 // check of the item found nothing and asked for a human; a pass without
 // evidence settles nothing.
 func TestEvidenceSettlesManual(t *testing.T) {
-	cited := testCheck("cited", "9.1", func(p *Pass) error { p.Evidence(Location{File: "compose.yaml", Line: 8}, "pg_stat_statements"); return nil })
+	cited := testCheck("cited", "9.1", func(p *Pass) error {
+		p.Evidence(Location{File: "compose.yaml", Line: 8}, "pg_stat_statements")
+		return nil
+	})
 	asks := testCheck("asks", "9.1", func(p *Pass) error { p.Manual("add instrumentation"); return nil })
 	silent := testCheck("silent", "9.2", func(p *Pass) error { return nil })
 	asks2 := testCheck("asks2", "9.2", func(p *Pass) error { p.Manual("export pool metrics"); return nil })
