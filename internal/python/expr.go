@@ -40,6 +40,16 @@ func (b *builder) expr(n *sitter.Node, sc *scope) *Expr {
 	case "attribute":
 		e.Kind, e.Value = Attr, e.Text
 		b.expr(n.ChildByFieldName("object"), sc)
+		for _, l := range sc.loops {
+			l.Attrs = append(l.Attrs, e)
+		}
+	case "yield":
+		if inner := firstNamed(n); inner != nil {
+			v := b.expr(inner, sc)
+			if sc.fn != nil {
+				sc.fn.Yields = append(sc.fn.Yields, v)
+			}
+		}
 	case "call":
 		e.Kind = CallExpr
 		e.Call = b.call(n, sc)
@@ -110,6 +120,7 @@ func (b *builder) comprehension(n *sitter.Node, sc *scope) {
 			if r := c.ChildByFieldName("right"); r != nil {
 				l.Iter = b.expr(r, sc)
 			}
+			l.Targets = append(l.Targets, b.targets(c.ChildByFieldName("left"))...)
 			continue
 		}
 		b.expr(c, inner)
@@ -179,6 +190,9 @@ func (b *builder) call(n *sitter.Node, sc *scope) *Call {
 		}
 	}
 	b.m.Calls = append(b.m.Calls, c)
+	if sc.finally != nil {
+		sc.finally.FinallyCalls = append(sc.finally.FinallyCalls, c)
+	}
 	if sc.fn != nil {
 		sc.fn.Calls = append(sc.fn.Calls, c)
 	}

@@ -62,6 +62,7 @@ type scope struct {
 	loops   []*Loop
 	try     *Try
 	handler *Except
+	finally *Try // set inside a finally clause
 	with    []*Expr
 }
 
@@ -129,17 +130,44 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 		b.tryStmt(n, sc)
 	case "with_statement":
 		inner := *sc
+		w := &With{Line: line(n), EndLine: endLine(n), Func: sc.fn, Async: hasChild(n, "async")}
+		b.m.Withs = append(b.m.Withs, w)
 		for _, c := range namedChildren(n) {
 			if c.Kind() == "with_clause" {
 				for _, item := range namedChildren(c) {
-					if v := item.ChildByFieldName("value"); v != nil {
-						inner.with = append(append([]*Expr(nil), inner.with...), b.expr(v, sc))
+					v := item.ChildByFieldName("value")
+					if v == nil {
+						continue
 					}
+					wi := WithItem{}
+					if v.Kind() == "as_pattern" {
+						if alias := v.ChildByFieldName("alias"); alias != nil {
+							wi.As = b.text(alias)
+						}
+						v = firstNamed(v)
+					}
+					wi.Value = b.expr(v, sc)
+					w.Items = append(w.Items, wi)
+					inner.with = append(append([]*Expr(nil), inner.with...), wi.Value)
 				}
 			}
 		}
 		if body := n.ChildByFieldName("body"); body != nil {
 			b.block(body, &inner)
+		}
+	case "break_statement":
+		if len(sc.loops) > 0 {
+			sc.loops[len(sc.loops)-1].Exits = true
+		}
+	case "return_statement":
+		for _, l := range sc.loops {
+			l.Exits = true
+		}
+		for _, c := range namedChildren(n) {
+			e := b.expr(c, sc)
+			if sc.fn != nil && e != nil {
+				sc.fn.Returns = append(sc.fn.Returns, e)
+			}
 		}
 	case "expression_statement":
 		for _, c := range namedChildren(n) {
@@ -169,6 +197,15 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 
 func isStatement(kind string) bool {
 	return strings.HasSuffix(kind, "_statement") || strings.HasSuffix(kind, "_definition") || kind == "block" || strings.HasSuffix(kind, "_clause")
+}
+
+func hasChild(n *sitter.Node, kind string) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if n.Child(i).Kind() == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func firstNamed(n *sitter.Node) *sitter.Node {
@@ -229,10 +266,18 @@ func (b *builder) funcDef(n *sitter.Node, decos []*Expr, sc *scope) {
 				}
 			}
 			f.Params = append(f.Params, b.text(name))
+			f.ParamTypes = append(f.ParamTypes, b.text(p.ChildByFieldName("type")))
 		}
 	}
 	body := n.ChildByFieldName("body")
 	f.BodyIsEmpty = body != nil && b.isEmptyBody(body)
+	if body != nil && body.NamedChildCount() > 0 {
+		if first := body.NamedChild(0); first.Kind() == "expression_statement" {
+			if s := firstNamed(first); s != nil && s.Kind() == "string" {
+				f.Doc = strings.TrimSpace(b.expr(s, &scope{}).Value)
+			}
+		}
+	}
 	b.m.Funcs = append(b.m.Funcs, f)
 	if sc.class != nil && sc.fn == nil {
 		sc.class.Methods = append(sc.class.Methods, f)
@@ -287,6 +332,7 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 		if r := n.ChildByFieldName("right"); r != nil {
 			l.Iter = b.expr(r, sc)
 		}
+		l.Targets = b.targets(n.ChildByFieldName("left"))
 	} else if cond := n.ChildByFieldName("condition"); cond != nil {
 		b.expr(cond, sc)
 	}
@@ -297,6 +343,24 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 			b.stmt(c, inner)
 		}
 	}
+}
+
+// targets lists the names a for-loop target binds.
+func (b *builder) targets(n *sitter.Node) []string {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind() {
+	case "identifier":
+		return []string{b.text(n)}
+	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
+		var out []string
+		for _, c := range namedChildren(n) {
+			out = append(out, b.targets(c)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func (b *builder) tryStmt(n *sitter.Node, sc *scope) {
@@ -324,7 +388,9 @@ func (b *builder) tryStmt(n *sitter.Node, sc *scope) {
 			}
 		case "finally_clause":
 			t.HasFinally = true
-			b.stmt(c, sc)
+			inner := *sc
+			inner.finally = t
+			b.stmt(c, &inner)
 		case "else_clause":
 			b.stmt(c, sc)
 		}
