@@ -83,7 +83,7 @@ var handleTypes = map[string]Handle{
 	"database/sql.DB": HandlePool, "database/sql.Conn": HandlePool, "database/sql.Tx": HandleTx,
 	"github.com/jackc/pgx/pgxpool.Pool": HandlePool, "github.com/jackc/pgx/pgxpool.Conn": HandlePool,
 	"github.com/jackc/pgx/pgxpool.Tx": HandleTx,
-	"github.com/jackc/pgx.Conn": HandlePool, "github.com/jackc/pgx.Tx": HandleTx,
+	"github.com/jackc/pgx.Conn":       HandlePool, "github.com/jackc/pgx.Tx": HandleTx,
 	"github.com/jmoiron/sqlx.DB": HandlePool, "github.com/jmoiron/sqlx.Tx": HandleTx, "github.com/jmoiron/sqlx.Conn": HandlePool,
 }
 

@@ -14,18 +14,18 @@ import (
 type Op int
 
 const (
-	OpNone     Op = iota
-	OpRead        // SELECT, session.get/query/scalars, pgx Query
-	OpWrite       // INSERT/UPDATE/DELETE, session.add/delete/merge
-	OpDDL         // CREATE/ALTER/DROP
-	OpExecute     // execute of a statement we cannot read
-	OpCommit      // commit
-	OpRollback    // rollback
-	OpBegin       // begin a transaction (session.begin, pool.Begin, conn.transaction)
-	OpFlush       // session.flush
-	OpClose       // close a session or connection
-	OpBulkWrite   // executemany, COPY, pgx CopyFrom/Batch
-	OpPing        // a liveness probe (pool.Ping)
+	OpNone      Op = iota
+	OpRead         // SELECT, session.get/query/scalars, pgx Query
+	OpWrite        // INSERT/UPDATE/DELETE, session.add/delete/merge
+	OpDDL          // CREATE/ALTER/DROP
+	OpExecute      // execute of a statement we cannot read
+	OpCommit       // commit
+	OpRollback     // rollback
+	OpBegin        // begin a transaction (session.begin, pool.Begin, conn.transaction)
+	OpFlush        // session.flush
+	OpClose        // close a session or connection
+	OpBulkWrite    // executemany, COPY, pgx CopyFrom/Batch
+	OpPing         // a liveness probe (pool.Ping)
 )
 
 var opNames = map[Op]string{
