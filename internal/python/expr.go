@@ -162,7 +162,7 @@ func (b *builder) stringExpr(e *Expr, n *sitter.Node, sc *scope) {
 
 func (b *builder) call(n *sitter.Node, sc *scope) *Call {
 	fn := n.ChildByFieldName("function")
-	c := &Call{Line: line(n), Func: sc.fn, Class: sc.class, Loops: sc.loops, Try: sc.try, Handler: sc.handler, With: sc.with}
+	c := &Call{Line: line(n), Func: sc.fn, Class: sc.class, Loops: sc.loops, Try: sc.try, Handler: sc.handler, With: sc.with, Conditional: sc.cond}
 	if fn != nil {
 		c.Callee = b.text(fn)
 		if fn.Kind() == "attribute" {

@@ -93,6 +93,10 @@ type Call struct {
 	// With lists the enclosing with-items' expressions, outermost first.
 	// For "with X as y" the entry is X.
 	With []*Expr
+	// Conditional: the call sits in an if or match branch inside its
+	// innermost loop (or its function, outside loops): "commit every
+	// 1,000 rows" is not "commit every row".
+	Conditional bool
 }
 
 // Kwarg is a keyword argument.

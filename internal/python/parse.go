@@ -64,11 +64,15 @@ type scope struct {
 	handler *Except
 	finally *Try // set inside a finally clause
 	with    []*Expr
+	// cond: inside an if or match branch within the innermost loop (or
+	// the function when there is no loop).
+	cond bool
 }
 
 func (s *scope) inLoop(l *Loop) *scope {
 	c := *s
 	c.loops = append(append([]*Loop(nil), s.loops...), l)
+	c.cond = false
 	return &c
 }
 
@@ -180,10 +184,16 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 	default:
 		// if/elif/else, return, raise, etc.: walk children, expressions
 		// and nested blocks alike.
+		body := sc
+		if n.Kind() == "if_statement" || n.Kind() == "match_statement" {
+			inner := *sc
+			inner.cond = true
+			body = &inner
+		}
 		for _, c := range namedChildren(n) {
 			switch c.Kind() {
 			case "block", "else_clause", "elif_clause", "if_statement", "match_statement", "case_clause":
-				b.stmt(c, sc)
+				b.stmt(c, body)
 			default:
 				if isStatement(c.Kind()) {
 					b.stmt(c, sc)

@@ -244,3 +244,22 @@ func TestParseContext(t *testing.T) {
 		}
 	}
 }
+
+func TestConditionalCalls(t *testing.T) {
+	m := Parse("x.py", []byte(`def load(session, rows):
+    for i, row in enumerate(rows):
+        session.add(row)
+        if i % 1000 == 0:
+            session.commit()
+        for x in row.children:
+            session.flush()
+    session.commit()
+`))
+	cond := map[int]bool{}
+	for _, c := range m.Calls {
+		cond[c.Line] = c.Conditional
+	}
+	if cond[3] || !cond[5] || cond[7] || cond[8] {
+		t.Fatalf("conditional by line: %v", cond)
+	}
+}
