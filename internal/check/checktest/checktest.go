@@ -17,7 +17,8 @@
 //
 //	pg_dump -Fc "$DATABASE_URL" > "$out"   # want-evidence "pg_dump"
 //	<!-- want-evidence "restore" -->        (Markdown: an HTML comment)
-//	# want-status manual                    (the case's status; any file, any line)
+//	# want-status manual                    (the case's status: any file, any
+//	                                         line, or a txtar archive's comment)
 //
 // A `want-evidence "re"` expects one evidence on that line whose message
 // matches. In a case with at least one want-evidence, every evidence must
@@ -61,7 +62,7 @@ func Run(t *testing.T, c *check.Check, dir string) {
 	cases := caseDirs(t, dir)
 	var wants, nearMisses int
 	for _, cd := range cases {
-		name := filepath.Base(cd)
+		name := filepath.Base(cd.dir)
 		if len(cases) == 1 {
 			name = c.Name
 		}
@@ -79,7 +80,14 @@ func Run(t *testing.T, c *check.Check, dir string) {
 	}
 }
 
-func caseDirs(t *testing.T, dir string) []string {
+// fixtureCase is one repository to run a check on. An archive's comment
+// (the text before its first file) may hold a want-status line.
+type fixtureCase struct {
+	dir     string
+	comment string
+}
+
+func caseDirs(t *testing.T, dir string) []fixtureCase {
 	archives, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,9 +96,9 @@ func caseDirs(t *testing.T, dir string) []string {
 		t.Fatalf("fixtures for the check: %v", err)
 	}
 	if len(archives) == 0 {
-		return []string{dir}
+		return []fixtureCase{{dir: dir}}
 	}
-	var dirs []string
+	var dirs []fixtureCase
 	for _, a := range archives {
 		ar, err := txtar.ParseFile(a)
 		if err != nil {
@@ -106,7 +114,7 @@ func caseDirs(t *testing.T, dir string) []string {
 				t.Fatal(err)
 			}
 		}
-		dirs = append(dirs, caseDir)
+		dirs = append(dirs, fixtureCase{dir: caseDir, comment: string(ar.Comment)})
 	}
 	return dirs
 }
@@ -139,10 +147,15 @@ func Result(t *testing.T, c *check.Check, dir string) check.Result {
 	return res
 }
 
-func runCase(t *testing.T, c *check.Check, dir string) (wants, nearMisses int) {
+func runCase(t *testing.T, c *check.Check, fc fixtureCase) (wants, nearMisses int) {
 	t.Helper()
-	exps, nearMisses := expectations(t, dir)
-	res := Result(t, c, dir)
+	exps, nearMisses := expectations(t, fc.dir)
+	for i, line := range strings.Split(fc.comment, "\n") {
+		if m := statusRe.FindStringSubmatch(line); m != nil {
+			exps = append(exps, &expectation{kind: wantStatus, file: "(archive comment)", line: i + 1, status: m[1]})
+		}
+	}
+	res := Result(t, c, fc.dir)
 	if res.Status == check.StatusError {
 		t.Fatalf("check broke: %s", res.Reason)
 	}

@@ -42,9 +42,9 @@ func TestExpectationsParse(t *testing.T) {
 	var kinds []expectationKind
 	var statuses []string
 	for _, cd := range cases {
-		exps, near := expectations(t, cd)
+		exps, near := expectations(t, cd.dir)
 		if near != 1 {
-			t.Errorf("%s: %d near-misses, want 1", cd, near)
+			t.Errorf("%s: %d near-misses, want 1", cd.dir, near)
 		}
 		for _, e := range exps {
 			kinds = append(kinds, e.kind)

@@ -70,6 +70,11 @@ type GoCall struct {
 	// Loop is the innermost loop around the call in its function, nil
 	// when none.
 	Loop ast.Stmt
+	// Conditional: the call is in a branch (if, else, case) inside its
+	// innermost loop, or its function outside loops. An if's init
+	// statement is not a branch: "if _, err := db.Exec(...); err != nil"
+	// runs every time.
+	Conditional bool
 }
 
 // GoIndex returns the index for r, built once.
@@ -381,6 +386,23 @@ type walker struct {
 	fn   *GoFunc
 	sc   *scope
 	loop ast.Stmt
+	cond bool
+}
+
+// branch walks statements that run only sometimes.
+func (w *walker) branch(stmts []ast.Stmt) {
+	outer := w.cond
+	w.cond = true
+	w.block(stmts)
+	w.cond = outer
+}
+
+// loopBody walks a loop's body: branches are counted from the loop.
+func (w *walker) loopBody(l ast.Stmt, stmts []ast.Stmt) {
+	outerLoop, outerCond := w.loop, w.cond
+	w.loop, w.cond = l, false
+	w.block(stmts)
+	w.loop, w.cond = outerLoop, outerCond
 }
 
 func (w *walker) block(stmts []ast.Stmt) {
@@ -439,9 +461,9 @@ func (w *walker) stmt(s ast.Stmt) {
 			w.stmt(s.Init)
 		}
 		w.exprs(s.Cond)
-		w.block(s.Body.List)
+		w.branch(s.Body.List)
 		if s.Else != nil {
-			w.stmt(s.Else)
+			w.branch([]ast.Stmt{s.Else})
 		}
 	case *ast.ForStmt:
 		if s.Init != nil {
@@ -450,19 +472,14 @@ func (w *walker) stmt(s ast.Stmt) {
 		if s.Cond != nil {
 			w.exprs(s.Cond)
 		}
-		outer := w.loop
-		w.loop = s
+		body := s.Body.List
 		if s.Post != nil {
-			w.stmt(s.Post)
+			body = append([]ast.Stmt{s.Post}, body...)
 		}
-		w.block(s.Body.List)
-		w.loop = outer
+		w.loopBody(s, body)
 	case *ast.RangeStmt:
 		w.exprs(s.X)
-		outer := w.loop
-		w.loop = s
-		w.block(s.Body.List)
-		w.loop = outer
+		w.loopBody(s, s.Body.List)
 	case *ast.SwitchStmt:
 		if s.Init != nil {
 			w.stmt(s.Init)
@@ -482,12 +499,12 @@ func (w *walker) stmt(s ast.Stmt) {
 		for _, e := range s.List {
 			w.exprs(e)
 		}
-		w.block(s.Body)
+		w.branch(s.Body)
 	case *ast.CommClause:
 		if s.Comm != nil {
 			w.stmt(s.Comm)
 		}
-		w.block(s.Body)
+		w.branch(s.Body)
 	case *ast.LabeledStmt:
 		w.stmt(s.Stmt)
 	case *ast.SendStmt:
@@ -652,7 +669,7 @@ func (w *walker) lastCall(call *ast.CallExpr) *GoCall {
 func (w *walker) add(call *ast.CallExpr, sel *ast.SelectorExpr, h Handle, op Op, sql string, u use, deferred bool) {
 	dc := &GoCall{
 		Func: w.fn, Expr: call, Line: w.file.Line(call.Pos()), Method: sel.Sel.Name,
-		Recv: exprText(sel.X), Handle: h, Op: op, SQL: sql, Deferred: deferred, Loop: w.loop,
+		Recv: exprText(sel.X), Handle: h, Op: op, SQL: sql, Deferred: deferred, Loop: w.loop, Conditional: w.cond,
 	}
 	if idx, hasErr := errIndex[sel.Sel.Name]; hasErr && !deferred {
 		dc.ErrIgnored = u.dropped(idx)

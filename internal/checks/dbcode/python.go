@@ -633,3 +633,28 @@ func modelOf(c *python.Class, file string) *Model {
 	}
 	return m
 }
+
+// Verb is the statement's command in upper case: INSERT, UPDATE, DELETE,
+// SELECT, read from the SQL text or from an insert()/update()/delete()/
+// select() construct. "" when unknown.
+func (c *PyCall) Verb() string {
+	if c.SQL != "" {
+		return strings.ToUpper(firstWord.FindString(sqlComment.ReplaceAllString(c.SQL, "")))
+	}
+	e := c.Arg(0)
+	for depth := 0; e != nil && depth < 6; depth++ {
+		switch e.Kind {
+		case python.Name:
+			e = assignedBefore(c.Module.Module, c.Call, e.Value)
+			continue
+		case python.CallExpr:
+			if _, ok := constructs[e.Call.Method]; ok {
+				return strings.ToUpper(e.Call.Method)
+			}
+			e = e.Call.Receiver
+			continue
+		}
+		break
+	}
+	return ""
+}
