@@ -151,7 +151,7 @@ func runCase(t *testing.T, c *check.Check, fc fixtureCase) (wants, nearMisses in
 	t.Helper()
 	exps, nearMisses := expectations(t, fc.dir)
 	for i, line := range strings.Split(fc.comment, "\n") {
-		if m := statusRe.FindStringSubmatch(line); m != nil {
+		if m := commentStatusRe.FindStringSubmatch(line); m != nil {
 			exps = append(exps, &expectation{kind: wantStatus, file: "(archive comment)", line: i + 1, status: m[1]})
 		}
 	}
@@ -256,10 +256,12 @@ func match(exps []*expectation, f check.Finding) *expectation {
 // A want is followed by an optional object and one or more Go string
 // literals, "interpreted" or `raw`.
 var (
-	wantRe   = regexp.MustCompile("(?:#|--|//)\\s*want(-evidence)?\\s+([^\\s\"`]+\\s+)?((?:(?:" + literal + ")\\s*)+)")
-	quoted   = regexp.MustCompile(literal)
-	nearRe   = regexp.MustCompile(`(?:#|--|//)\s*near-miss\b`)
-	statusRe = regexp.MustCompile(`(?:#|--|//)\s*want-status\s+(pass|fail|manual|skipped|n/a)\b`)
+	wantRe = regexp.MustCompile("(?:#|--|//)\\s*want(-evidence)?\\s+([^\\s\"`]+\\s+)?((?:(?:" + literal + ")\\s*)+)")
+	quoted = regexp.MustCompile(literal)
+	nearRe = regexp.MustCompile(`(?:#|--|//)\s*near-miss\b`)
+	// In a txtar archive's comment the opener is optional.
+	commentStatusRe = regexp.MustCompile(`^\s*(?:(?:#|--|//)\s*)?want-status\s+(pass|fail|manual|skipped|n/a)\b`)
+	statusRe        = regexp.MustCompile(`(?:#|--|//)\s*want-status\s+(pass|fail|manual|skipped|n/a)\b`)
 )
 
 const literal = `"(?:[^"\\]|\\.)*"|` + "`[^`]*`"

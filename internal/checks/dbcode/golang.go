@@ -35,7 +35,8 @@ type Go struct {
 // GoFile is one Go file and its functions.
 type GoFile struct {
 	*repo.GoFile
-	Funcs []*GoFunc
+	Funcs   []*GoFunc
+	imports map[string]string
 }
 
 // GoFunc is a function declaration or literal and its database calls.
@@ -130,7 +131,7 @@ func imports(f *ast.File) map[string]string {
 
 // ImportPath returns the path a file imports under name, major version
 // stripped ("" when not imported).
-func (f *GoFile) ImportPath(name string) string { return imports(f.AST)[name] }
+func (f *GoFile) ImportPath(name string) string { return f.imports[name] }
 
 // pkgTypes is what one Go package declares about handles: struct fields
 // and package variables of handle types, and DBTX-like interfaces.
@@ -345,8 +346,8 @@ func (s *scope) params(fl *ast.FieldList) {
 }
 
 func scanGoFile(f *repo.GoFile, pt *pkgTypes) *GoFile {
-	gf := &GoFile{GoFile: f}
 	imps := imports(f.AST)
+	gf := &GoFile{GoFile: f, imports: imps}
 	for _, d := range f.AST.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Body == nil {

@@ -658,3 +658,18 @@ func (c *PyCall) Verb() string {
 	}
 	return ""
 }
+
+// Resolve splits a qualified name into the repository module it lives in
+// and the name inside it: "app.db.get_session" -> app.db, "get_session".
+func (px *Python) Resolve(qualified string) (*PyModule, string, bool) {
+	pm := px.moduleOf(qualified)
+	if pm == nil {
+		return nil, "", false
+	}
+	for _, prefix := range []string{pm.Name + ".", "src." + pm.Name + "."} {
+		if rest, ok := strings.CutPrefix(qualified, prefix); ok {
+			return pm, rest, true
+		}
+	}
+	return nil, "", false
+}
