@@ -41,7 +41,8 @@ func ChangedLinesFromGit(ctx context.Context, dir, baseSHA string) (ChangedLines
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("git diff %s...HEAD in %s: %v: %s (fetch the base with actions/checkout fetch-depth: 0)", short(baseSHA), dir, err, strings.TrimSpace(stderr.String()))
+		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+		return nil, fmt.Errorf("git diff %s...HEAD in %s: %v: %s (fetch the base with actions/checkout fetch-depth: 0)", short(baseSHA), dir, err, msg)
 	}
 	return parseUnifiedDiff(out), nil
 }
