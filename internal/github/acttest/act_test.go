@@ -17,7 +17,7 @@ import (
 )
 
 const (
-	writeToken = "ghs_actWRITEtoken0001" // the workflow's GITHUB_TOKEN
+	writeToken = "ghs_actWRITEtoken0001"  // the workflow's GITHUB_TOKEN
 	forkToken  = "ghs_actFORKreadonly002" // GITHUB_TOKEN on a fork PR
 	repoFull   = "acme/shop"
 )
