@@ -141,6 +141,13 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 		if body := n.ChildByFieldName("body"); body != nil {
 			b.block(body, &inner)
 		}
+	case "return_statement":
+		for _, c := range namedChildren(n) {
+			e := b.expr(c, sc)
+			if sc.fn != nil && c.Kind() != "comment" {
+				sc.fn.Returns = append(sc.fn.Returns, e)
+			}
+		}
 	case "expression_statement":
 		for _, c := range namedChildren(n) {
 			if c.Kind() == "assignment" || c.Kind() == "augmented_assignment" {
