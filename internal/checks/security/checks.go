@@ -4,4 +4,7 @@ package security
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	CommittedCredentials,
+	TrustAuth,
+}
