@@ -129,6 +129,7 @@ func (b *builder) comprehension(n *sitter.Node, sc *scope) {
 			if r := c.ChildByFieldName("right"); r != nil {
 				l.Iter = b.expr(r, sc)
 			}
+			l.Targets = append(l.Targets, b.targets(c.ChildByFieldName("left"))...)
 			continue
 		}
 		b.expr(c, inner)

@@ -190,7 +190,10 @@ type Loop struct {
 	EndLine int
 	Kind    string // "for", "while", "comprehension"
 	// Iter is what a for loop iterates over.
-	Iter  *Expr
+	Iter *Expr
+	// Targets are the loop variables: ["t"] for "for t in tables",
+	// ["k", "v"] for "for k, v in d.items()".
+	Targets []string
 	Calls []*Call
 	Func  *Func
 }

@@ -294,6 +294,7 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 		if r := n.ChildByFieldName("right"); r != nil {
 			l.Iter = b.expr(r, sc)
 		}
+		l.Targets = b.targets(n.ChildByFieldName("left"))
 	} else if cond := n.ChildByFieldName("condition"); cond != nil {
 		b.expr(cond, sc)
 	}
@@ -304,6 +305,22 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 			b.stmt(c, inner)
 		}
 	}
+}
+
+// targets lists the names bound by a loop's left side.
+func (b *builder) targets(n *sitter.Node) []string {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind() {
+	case "pattern_list", "tuple_pattern", "list_pattern":
+		var out []string
+		for _, c := range namedChildren(n) {
+			out = append(out, b.targets(c)...)
+		}
+		return out
+	}
+	return []string{b.text(n)}
 }
 
 func (b *builder) tryStmt(n *sitter.Node, sc *scope) {

@@ -32,6 +32,9 @@ type Value struct {
 	Op      string
 	// Escaped: the value went through urllib.parse.quote or quote_plus.
 	Escaped bool
+	// Conv is the %-conversion that formatted this part of a join ("s",
+	// "d", "r"); "" otherwise.
+	Conv string
 	// File and Line locate the expression that produced the value: the
 	// literal itself, the os.getenv call, the f-string, wherever they are
 	// after following names across modules.
@@ -277,14 +280,17 @@ func (ev *evaluator) percent(v *Value, m *Module, fn *Func, format string, args 
 		for j < len(format) && strings.IndexByte("#0- +0123456789.*hlL", format[j]) >= 0 {
 			j++
 		}
+		conv := ""
 		if j < len(format) {
+			conv = format[j : j+1]
 			j++
 		}
+		part := &Value{Kind: Unknown, File: m.Path, Line: v.Line}
 		if arg != nil {
-			v.Parts = append(v.Parts, ev.eval(m, fn, arg))
-		} else {
-			v.Parts = append(v.Parts, &Value{Kind: Unknown, File: m.Path, Line: v.Line})
+			part = ev.eval(m, fn, arg)
 		}
+		part.Conv = conv
+		v.Parts = append(v.Parts, part)
 		start = j
 		i = j - 1
 	}
