@@ -194,6 +194,6 @@ type Loop struct {
 	// Targets are the loop variables: ["t"] for "for t in tables",
 	// ["k", "v"] for "for k, v in d.items()".
 	Targets []string
-	Calls []*Call
-	Func  *Func
+	Calls   []*Call
+	Func    *Func
 }
