@@ -48,6 +48,10 @@ const (
 	Const // None, True, False
 	Tuple // tuple or list; Parts are the elements
 	Dict
+	// Subscript is Left[Right]: os.environ["DATABASE_URL"].
+	Subscript
+	// Conditional is "Parts[0] if Right else Parts[1]".
+	Conditional
 )
 
 // Expr is an expression, reduced to what checks reason about.
@@ -152,8 +156,9 @@ type Func struct {
 	// NotImplementedError.
 	BodyIsEmpty bool
 	Calls       []*Call
-	// Returns and Yields are the values of return and yield statements
-	// (nested functions excluded).
+	// Returns are the expressions of the function's return statements
+	// (not those of nested functions), in order; Yields likewise for
+	// yield expressions.
 	Returns []*Expr
 	Yields  []*Expr
 }
@@ -202,8 +207,8 @@ type Loop struct {
 	Kind    string // "for", "while", "comprehension"
 	// Iter is what a for loop iterates over.
 	Iter *Expr
-	// Targets are the names a for loop or comprehension binds
-	// ("for a, b in ..." gives a and b).
+	// Targets are the loop variables: ["t"] for "for t in tables",
+	// ["k", "v"] for "for k, v in d.items()".
 	Targets []string
 	Calls   []*Call
 	// Attrs are the attribute reads (a.b, a.b.c) in the loop's body,

@@ -179,7 +179,7 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 		}
 		for _, c := range namedChildren(n) {
 			e := b.expr(c, sc)
-			if sc.fn != nil && e != nil {
+			if sc.fn != nil && e != nil && c.Kind() != "comment" {
 				sc.fn.Returns = append(sc.fn.Returns, e)
 			}
 		}
@@ -365,14 +365,12 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 	}
 }
 
-// targets lists the names a for-loop target binds.
+// targets lists the names bound by a loop's left side.
 func (b *builder) targets(n *sitter.Node) []string {
 	if n == nil {
 		return nil
 	}
 	switch n.Kind() {
-	case "identifier":
-		return []string{b.text(n)}
 	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
 		var out []string
 		for _, c := range namedChildren(n) {
@@ -380,7 +378,7 @@ func (b *builder) targets(n *sitter.Node) []string {
 		}
 		return out
 	}
-	return nil
+	return []string{b.text(n)}
 }
 
 func (b *builder) tryStmt(n *sitter.Node, sc *scope) {

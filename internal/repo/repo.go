@@ -236,10 +236,9 @@ func LineOf(content []byte, offset int) int {
 	return bytes.Count(content[:offset], []byte{'\n'}) + 1
 }
 
-// Derived returns the value build computes from r, computing it once per
-// repo: analyses that several checks share (an index of the ORM models,
-// of the functions that touch the database) are built once, like the
-// parses they read. Keys are namespaced by the caller ("dbcode.python").
-func Derived[T any](r *Repo, key string, build func(*Repo) T) T {
-	return cached(r, "derived:"+key, func() T { return build(r) })
+// Memo computes a value derived from the repository once, however many
+// checks ask for it concurrently: analyses shared by several checks (the
+// database connection sites, say) are built on first use under key.
+func Memo[T any](r *Repo, key string, build func() T) T {
+	return cached(r, "memo:"+key, build)
 }

@@ -241,20 +241,3 @@ func TestYAMLAliasBombIsFast(t *testing.T) {
 		t.Logf("rejected: %v", err)
 	}
 }
-
-func TestDerivedIsBuiltOnce(t *testing.T) {
-	r, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	build := func(*Repo) int { calls++; return 42 }
-	for i := 0; i < 3; i++ {
-		if v := Derived(r, "test.answer", build); v != 42 {
-			t.Fatalf("Derived = %d", v)
-		}
-	}
-	if calls != 1 {
-		t.Fatalf("built %d times, want once", calls)
-	}
-}

@@ -80,7 +80,7 @@ type GoCall struct {
 
 // GoIndex returns the index for r, built once.
 func GoIndex(r *repo.Repo) *Go {
-	return repo.Derived(r, "dbcode.go", buildGo)
+	return repo.Memo(r, "dbcode.go", func() *Go { return buildGo(r) })
 }
 
 // handleTypes maps package path and type name to a handle kind. Go module

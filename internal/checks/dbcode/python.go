@@ -95,7 +95,7 @@ var dbLibraries = []string{
 
 // PythonIndex returns the index for r, built once.
 func PythonIndex(r *repo.Repo) *Python {
-	return repo.Derived(r, "dbcode.python", buildPython)
+	return repo.Memo(r, "dbcode.python", func() *Python { return buildPython(r) })
 }
 
 func buildPython(r *repo.Repo) *Python {
