@@ -101,7 +101,7 @@ var constructors = map[string]Handle{
 	"database/sql.Open": HandlePool, "database/sql.OpenDB": HandlePool,
 	"github.com/jmoiron/sqlx.Open": HandlePool, "github.com/jmoiron/sqlx.Connect": HandlePool,
 	"github.com/jmoiron/sqlx.MustConnect": HandlePool, "github.com/jmoiron/sqlx.MustOpen": HandlePool,
-	"github.com/jmoiron/sqlx.NewDb": HandlePool,
+	"github.com/jmoiron/sqlx.NewDb": HandlePool, "github.com/peterldowns/pgtestdb.New": HandlePool,
 }
 
 var majorSuffix = regexp.MustCompile(`/v[0-9]+(/|$)`)

@@ -1,11 +1,11 @@
 package dbcode
 
 import (
-	"path"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
@@ -129,17 +129,12 @@ func moduleName(p string) string {
 	return strings.ReplaceAll(p, "/", ".")
 }
 
-// IsPythonTest reports whether a path is a test module or a conftest.
-func IsPythonTest(p string) bool {
-	base := path.Base(p)
-	return strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" ||
-		strings.HasPrefix(p, "tests/") || strings.HasPrefix(p, "test/") || strings.Contains(p, "/tests/") || strings.Contains(p, "/test/")
-}
+// IsPythonTest reports whether a path is test code (dbsite's rule, so
+// every check agrees on what a test is).
+func IsPythonTest(p string) bool { return dbsite.IsTestPath(p) }
 
-// IsMigrationPath reports whether a file is part of a migration history.
-func IsMigrationPath(p string) bool {
-	return strings.Contains("/"+p, "/alembic/versions/") || strings.Contains("/"+p, "/migrations/") || strings.Contains("/"+p, "/versions/")
-}
+// IsMigrationPath reports whether a file belongs to a migration tool.
+func IsMigrationPath(p string) bool { return dbsite.IsMigrationPath(p) }
 
 // propagateAwareness marks modules that import database-aware modules of
 // the repository, a few levels deep.

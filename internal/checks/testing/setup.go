@@ -1,0 +1,305 @@
+package testing
+
+import (
+	"fmt"
+	"sort"
+	"go/ast"
+	"regexp"
+	"strings"
+
+	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/repo"
+)
+
+// setup is what the repository's tests run against, read once for the
+// checks of this area.
+type setup struct {
+	// Throwaway lists what gives tests their own Postgres: test
+	// containers, pytest-postgresql, py-pglite, pgtestdb, a CI service, a
+	// compose service for tests, a test database URL.
+	Throwaway []citation
+	// RealPostgres lists the throwaway setups that run a real Postgres
+	// server (not PGlite, not SQLite).
+	RealPostgres []citation
+	// DBTests are the test files that use the database, with the first
+	// line that does.
+	DBTests []citation
+	// Wipes are the statements in tests that empty or drop tables.
+	Wipes []citation
+}
+
+// citation is a file and line with what is there.
+type citation struct {
+	File, What string
+	Line       int
+}
+
+func (c citation) at() check.Location { return check.Location{File: c.File, Line: c.Line} }
+
+func testSetup(r *repo.Repo) *setup {
+	return repo.Memo(r, "testing.setup", func() *setup { return readSetup(r) })
+}
+
+var throwawayDeps = map[string]string{
+	"py-pglite": "py-pglite", "pytest-postgresql": "pytest-postgresql", "testcontainers": "testcontainers",
+	"testcontainers-postgres": "testcontainers", "pytest-docker": "pytest-docker",
+	"github.com/testcontainers/testcontainers-go": "testcontainers-go", "github.com/peterldowns/pgtestdb": "pgtestdb",
+	"github.com/fergusstrange/embedded-postgres": "embedded-postgres", "github.com/ory/dockertest": "dockertest",
+	"github.com/zombiezen/postgrestest": "postgrestest",
+}
+
+// realServer: these start a real Postgres server (a container or the
+// server binaries); PGlite is Postgres compiled to WebAssembly.
+var realServer = map[string]bool{
+	"pytest-postgresql": true, "testcontainers": true, "testcontainers-go": true, "pgtestdb": true,
+	"embedded-postgres": true, "dockertest": true, "postgrestest": true, "pytest-docker": true,
+}
+
+var (
+	pgURL       = regexp.MustCompile(`^postgres(ql)?(\+\w+)?://`)
+	testDBName  = regexp.MustCompile(`(?i)/[\w-]*test[\w-]*(\?|$)`)
+	sqliteURL   = regexp.MustCompile(`^sqlite(\+\w+)?://`)
+	servicesPG  = regexp.MustCompile(`^\s*image:\s*["']?(postgres|postgis/postgis|timescale/timescaledb|pgvector/pgvector)[:@"'\s]`)
+	servicesKey = regexp.MustCompile(`^\s+services:\s*$`)
+)
+
+func readSetup(r *repo.Repo) *setup {
+	s := &setup{}
+	add := func(c citation, real bool) {
+		s.Throwaway = append(s.Throwaway, c)
+		if real {
+			s.RealPostgres = append(s.RealPostgres, c)
+		}
+	}
+	px := dbcode.PythonIndex(r)
+	for _, pm := range px.Modules {
+		if !pm.Test {
+			continue
+		}
+		for local, imp := range pm.Imports {
+			switch {
+			case strings.HasPrefix(imp.Qualified, "testcontainers"):
+				add(citation{pm.Path, "testcontainers (" + local + ")", imp.Line}, true)
+			case strings.HasPrefix(imp.Qualified, "pytest_postgresql"):
+				add(citation{pm.Path, "pytest-postgresql (" + local + ")", imp.Line}, true)
+			case strings.HasPrefix(imp.Qualified, "py_pglite"):
+				add(citation{pm.Path, "py-pglite (" + local + ")", imp.Line}, false)
+			}
+		}
+		for _, str := range pm.Strings {
+			if pgURL.MatchString(str.Value) && testDBName.MatchString(str.Value) {
+				add(citation{pm.Path, "a test database URL", str.Line}, true)
+			}
+		}
+		if line := touchesDB(px, pm); line > 0 {
+			s.DBTests = append(s.DBTests, citation{pm.Path, "", line})
+		}
+		for _, c := range pm.Calls {
+			if c.SQL != "" && dbcode.WipesTable(c.SQL) {
+				s.Wipes = append(s.Wipes, citation{pm.Path, sqlHead(c.SQL), c.Line})
+			}
+		}
+		for _, c := range pm.Module.Calls {
+			if c.Method == "drop_all" && strings.Contains(c.Callee, "metadata") {
+				s.Wipes = append(s.Wipes, citation{pm.Path, c.Callee + "()", c.Line})
+			}
+		}
+	}
+	for _, f := range dbcode.GoIndex(r).Files {
+		if !f.Test {
+			continue
+		}
+		first := 0
+		for _, fn := range f.Funcs {
+			for _, c := range fn.Calls {
+				if first == 0 || c.Line < first {
+					first = c.Line
+				}
+				if c.SQL != "" && dbcode.WipesTable(c.SQL) {
+					s.Wipes = append(s.Wipes, citation{f.Path, sqlHead(c.SQL), c.Line})
+				}
+			}
+		}
+		ast.Inspect(f.AST, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			id, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			pkg := f.ImportPath(id.Name)
+			switch {
+			case strings.Contains(pkg, "testcontainers-go/modules/postgres") && (sel.Sel.Name == "Run" || sel.Sel.Name == "RunContainer"):
+				add(citation{f.Path, "testcontainers-go postgres." + sel.Sel.Name, f.Line(sel.Pos())}, true)
+			case pkg == "github.com/peterldowns/pgtestdb" && sel.Sel.Name == "New":
+				add(citation{f.Path, "pgtestdb.New (a fresh database per test)", f.Line(sel.Pos())}, true)
+			case strings.Contains(pkg, "embedded-postgres") && sel.Sel.Name == "NewDatabase":
+				add(citation{f.Path, "embedded-postgres", f.Line(sel.Pos())}, true)
+			case strings.Contains(pkg, "dockertest") && sel.Sel.Name == "NewPool":
+				add(citation{f.Path, "dockertest", f.Line(sel.Pos())}, true)
+			}
+			if first == 0 && (strings.Contains(pkg, "pgx") || pkg == "database/sql" || strings.Contains(pkg, "pgtestdb")) {
+				first = f.Line(sel.Pos())
+			}
+			return true
+		})
+		if first > 0 {
+			s.DBTests = append(s.DBTests, citation{f.Path, "", first})
+		}
+	}
+	if len(s.Throwaway) == 0 {
+		for _, d := range r.Dependencies() {
+			if name, ok := throwawayDeps[d.Name]; ok {
+				add(citation{d.File, name + " declared", d.Line}, realServer[name])
+			}
+		}
+	}
+	for _, cf := range r.Compose() {
+		testFile := strings.Contains(strings.ToLower(cf.Path), "test") || strings.Contains(strings.ToLower(cf.Path), ".ci.")
+		for _, svc := range cf.Services {
+			if !repo.IsPostgresImage(svc.ImageRef()) {
+				continue
+			}
+			if testFile || strings.Contains(strings.ToLower(svc.Name), "test") {
+				add(citation{cf.Path, fmt.Sprintf("compose service %s for tests (%s)", svc.Name, svc.ImageRef()), svc.Line}, true)
+			}
+		}
+	}
+	for _, c := range ciServices(r) {
+		add(c, true)
+	}
+	defer func() {
+		for _, cs := range [][]citation{s.Throwaway, s.RealPostgres, s.DBTests, s.Wipes} {
+			sort.SliceStable(cs, func(i, j int) bool {
+				if cs[i].File != cs[j].File {
+					return cs[i].File < cs[j].File
+				}
+				return cs[i].Line < cs[j].Line
+			})
+		}
+	}()
+	for _, ef := range r.EnvFiles() {
+		if !strings.Contains(strings.ToLower(ef.Path), "test") {
+			continue
+		}
+		for _, v := range ef.Vars {
+			if pgURL.MatchString(v.Raw) {
+				add(citation{ef.Path, "a test database URL (" + v.Key + ")", v.Line}, true)
+			}
+		}
+	}
+	return s
+}
+
+// ciServices finds Postgres service containers in GitHub workflows.
+func ciServices(r *repo.Repo) []citation {
+	var out []citation
+	for _, f := range r.FilesOf(repo.KindWorkflow) {
+		inServices := false
+		indent := 0
+		for i, line := range strings.Split(f.Text(), "\n") {
+			trimmed := strings.TrimLeft(line, " ")
+			if servicesKey.MatchString(line) {
+				inServices, indent = true, len(line)-len(trimmed)
+				continue
+			}
+			if inServices && trimmed != "" && len(line)-len(trimmed) <= indent {
+				inServices = false
+			}
+			if inServices && servicesPG.MatchString(line) {
+				image := strings.Trim(strings.TrimSpace(strings.TrimPrefix(trimmed, "image:")), `"'`)
+				out = append(out, citation{f.Path, "CI service container " + image, i + 1})
+			}
+		}
+	}
+	return out
+}
+
+// touchesDB is the first line where a test module uses the database:
+// a database call, or a call to the repository's database code.
+func touchesDB(px *dbcode.Python, pm *dbcode.PyModule) int {
+	if !pm.DBAware {
+		return 0
+	}
+	for _, c := range pm.Module.Calls {
+		if px.Touches(pm, c) {
+			return c.Line
+		}
+	}
+	return 0
+}
+
+var dbAccessor = regexp.MustCompile(`(?i)session|engine|conn|db|database|pool`)
+
+// appSessionSource reports where a test module first takes a session,
+// engine or connection from the application's own modules (or calls the
+// application's database code), and the line it does.
+func appSessionSource(px *dbcode.Python, pm *dbcode.PyModule) (string, int) {
+	for _, c := range pm.Module.Calls {
+		if c.Receiver != nil {
+			continue
+		}
+		imp, ok := pm.Imports[c.Callee]
+		if !ok {
+			continue
+		}
+		if dep, _, ok := px.Resolve(imp.Qualified); !ok || dep.Test {
+			continue
+		}
+		if dbAccessor.MatchString(c.Callee) || px.Touches(pm, c) {
+			return imp.Qualified, c.Line
+		}
+	}
+	return "", 0
+}
+
+func sqlHead(sql string) string {
+	s := strings.Join(strings.Fields(sql), " ")
+	if len(s) > 64 {
+		s = s[:61] + "…"
+	}
+	return s
+}
+
+// noDatabase marks the check n/a when the repository does not use
+// Postgres at all.
+func noDatabase(p *check.Pass) bool {
+	if _, _, ok := dbcode.Database(p.Repo); ok {
+		return false
+	}
+	p.NotApplicable("the repository does not use PostgreSQL")
+	return true
+}
+
+// firstDBCode is the first database call of the application code, where
+// a "no tests" finding points.
+func firstDBCode(r *repo.Repo) (string, int) {
+	px := dbcode.PythonIndex(r)
+	for _, pm := range px.Modules {
+		if pm.Test || pm.Migration || len(pm.Calls) == 0 {
+			continue
+		}
+		for _, c := range pm.Calls {
+			if c.Op.Work() {
+				return pm.Path, c.Line
+			}
+		}
+	}
+	for _, f := range dbcode.GoIndex(r).Files {
+		if f.Test {
+			continue
+		}
+		for _, fn := range f.Funcs {
+			for _, c := range fn.Calls {
+				if c.Op.Work() {
+					return f.Path, c.Line
+				}
+			}
+		}
+	}
+	file, line, _ := dbcode.Database(r)
+	return file, line
+}
