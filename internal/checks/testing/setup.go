@@ -2,9 +2,9 @@ package testing
 
 import (
 	"fmt"
-	"sort"
 	"go/ast"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
