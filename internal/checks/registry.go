@@ -59,7 +59,7 @@ var Manual = map[string]bool{
 	"5.3": true, "5.4": true, "5.5": true,
 	"8.3": true, "8.4": true, "8.5": true,
 	"9.3":  true,
-	"10.1": true, "10.2": true, "10.3": true, "10.4": true, "10.5": true,
+	"10.4": true,
 	"12.1": true, "12.2": true, "12.3": true, "12.4": true, "12.5": true,
 }
 
