@@ -60,7 +60,7 @@ var Manual = map[string]bool{
 	"8.3": true, "8.4": true, "8.5": true,
 	"9.3":  true,
 	"10.4": true,
-	"12.1": true, "12.2": true, "12.3": true, "12.4": true, "12.5": true,
+	"12.1": true,
 }
 
 // Lookup finds a check by name.
