@@ -101,9 +101,6 @@ func runsDatabase(r *repo.Repo) (check.Location, bool) {
 	if sites := dbsite.AppSites(r); len(sites) > 0 {
 		return at(sites[0].File, sites[0].Line), true
 	}
-	if file, line, ok := dbcode.Database(r); ok && !dbsite.IsTestPath(file) && len(dbsite.Sites(r)) == 0 {
-		return at(file, line), true
-	}
 	return check.Location{}, false
 }
 
@@ -113,7 +110,7 @@ func notRunning(p *check.Pass) bool {
 		return false
 	}
 	if _, _, ok := dbcode.Database(p.Repo); ok {
-		p.NotApplicable("the repository runs no database of its own (only its tests use one)")
+		p.NotApplicable("the repository runs no database of its own: no compose database service, no application code that connects")
 	} else {
 		p.NotApplicable("the repository does not use PostgreSQL")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -274,9 +275,13 @@ func noDatabase(p *check.Pass) bool {
 	return true
 }
 
-// firstDBCode is the first database call of the application code, where
-// a "no tests" finding points.
-func firstDBCode(r *repo.Repo) (string, int) {
+// firstDBCode is where the application connects to the database (or,
+// failing that, its first database call): where a "no tests" finding
+// points.
+func firstDBCode(r *repo.Repo) (string, int, bool) {
+	if sites := dbsite.AppSites(r); len(sites) > 0 {
+		return sites[0].File, sites[0].Line, true
+	}
 	px := dbcode.PythonIndex(r)
 	for _, pm := range px.Modules {
 		if pm.Test || pm.Migration || len(pm.Calls) == 0 {
@@ -284,7 +289,7 @@ func firstDBCode(r *repo.Repo) (string, int) {
 		}
 		for _, c := range pm.Calls {
 			if c.Op.Work() {
-				return pm.Path, c.Line
+				return pm.Path, c.Line, true
 			}
 		}
 	}
@@ -295,11 +300,10 @@ func firstDBCode(r *repo.Repo) (string, int) {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op.Work() {
-					return f.Path, c.Line
+					return f.Path, c.Line, true
 				}
 			}
 		}
 	}
-	file, line, _ := dbcode.Database(r)
-	return file, line
+	return "", 0, false
 }

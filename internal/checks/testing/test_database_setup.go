@@ -43,7 +43,11 @@ func runTestDatabaseSetup(p *check.Pass) error {
 		return nil
 	}
 	if len(s.DBTests) == 0 {
-		file, line := firstDBCode(p.Repo)
+		file, line, ok := firstDBCode(p.Repo)
+		if !ok {
+			p.NotApplicable("no database code to test: the repository declares a database but no code uses it")
+			return nil
+		}
 		p.Reportf(at(file, line), "no test uses the database: the queries, transactions and migrations are untested; add tests that run against a throwaway Postgres (testcontainers, pytest-postgresql, py-pglite, pgtestdb)")
 		return nil
 	}
