@@ -157,6 +157,7 @@ type Store struct {
 
 type DBTX interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 func (s *Store) Mark(ctx context.Context, id int64) {
@@ -198,17 +199,17 @@ func TestGoIndex(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"22 Store.Mark s.pool.Exec h1 write ignored=true loop=false",
-		"23 Store.Mark s.db.ExecContext h1 write ignored=true loop=false",
-		"25 Store.Mark s.pool.QueryRow h1 read ignored=true loop=false",
-		"26 Store.Mark s.pool.QueryRow h1 read ignored=false loop=false",
-		"29 Store.Mark s.pool.Begin h1 begin ignored=false loop=false",
-		"33 Store.Mark tx.Rollback h2 rollback ignored=false loop=false",
-		"35 Store.Mark tx.Exec h2 write ignored=true loop=true",
-		"37 Store.Mark tx.Commit h2 commit ignored=true loop=false",
-		"38 Store.Mark s.q.Exec h3 read ignored=true loop=false",
-		"39 Store.Mark pgx.BeginFunc h1 begin ignored=false loop=false",
-		"40 func literal in Store.Mark t.Exec h2 write ignored=false loop=false",
+		"23 Store.Mark s.pool.Exec h1 write ignored=true loop=false",
+		"24 Store.Mark s.db.ExecContext h1 write ignored=true loop=false",
+		"26 Store.Mark s.pool.QueryRow h1 read ignored=true loop=false",
+		"27 Store.Mark s.pool.QueryRow h1 read ignored=false loop=false",
+		"30 Store.Mark s.pool.Begin h1 begin ignored=false loop=false",
+		"34 Store.Mark tx.Rollback h2 rollback ignored=false loop=false",
+		"36 Store.Mark tx.Exec h2 write ignored=true loop=true",
+		"38 Store.Mark tx.Commit h2 commit ignored=true loop=false",
+		"39 Store.Mark s.q.Exec h3 read ignored=true loop=false",
+		"40 Store.Mark pgx.BeginFunc h1 begin ignored=false loop=false",
+		"41 func literal in Store.Mark t.Exec h2 write ignored=false loop=false",
 	}
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -27,6 +28,13 @@ const (
 	HandleEither
 )
 
+// sqlLib marks a handle of database/sql (or sqlx, built on it), whose
+// Rows is nil when Query fails; pgx's Rows carries the error instead.
+const sqlLib Handle = 1 << 8
+
+// Kind is the handle without its library mark.
+func (h Handle) Kind() Handle { return h &^ sqlLib }
+
 // Go is what the repository's Go code does with the database.
 type Go struct {
 	Files []*GoFile
@@ -35,6 +43,9 @@ type Go struct {
 // GoFile is one Go file and its functions.
 type GoFile struct {
 	*repo.GoFile
+	// Test: a _test.go file, a file under a test directory, or a test
+	// helper package (pgxtest, dbtest, testutil).
+	Test    bool
 	Funcs   []*GoFunc
 	imports map[string]string
 }
@@ -67,10 +78,15 @@ type GoCall struct {
 	// ErrIgnored: the call's error result is dropped (an expression
 	// statement, or assigned to _). Deferred calls are never ignored.
 	ErrIgnored bool
-	Deferred   bool
+	// Dropped: the call is an expression statement; all its results are
+	// thrown away.
+	Dropped  bool
+	Deferred bool
 	// Loop is the innermost loop around the call in its function, nil
 	// when none.
 	Loop ast.Stmt
+	// DatabaseSQL: the handle is database/sql's (or sqlx's).
+	DatabaseSQL bool
 	// Conditional: the call is in a branch (if, else, case) inside its
 	// innermost loop, or its function outside loops. An if's init
 	// statement is not a branch: "if _, err := db.Exec(...); err != nil"
@@ -86,11 +102,11 @@ func GoIndex(r *repo.Repo) *Go {
 // handleTypes maps package path and type name to a handle kind. Go module
 // major versions (/v4, /v5) are stripped before the lookup.
 var handleTypes = map[string]Handle{
-	"database/sql.DB": HandlePool, "database/sql.Conn": HandlePool, "database/sql.Tx": HandleTx,
+	"database/sql.DB": HandlePool | sqlLib, "database/sql.Conn": HandlePool | sqlLib, "database/sql.Tx": HandleTx | sqlLib,
 	"github.com/jackc/pgx/pgxpool.Pool": HandlePool, "github.com/jackc/pgx/pgxpool.Conn": HandlePool,
 	"github.com/jackc/pgx/pgxpool.Tx": HandleTx,
 	"github.com/jackc/pgx.Conn":       HandlePool, "github.com/jackc/pgx.Tx": HandleTx,
-	"github.com/jmoiron/sqlx.DB": HandlePool, "github.com/jmoiron/sqlx.Tx": HandleTx, "github.com/jmoiron/sqlx.Conn": HandlePool,
+	"github.com/jmoiron/sqlx.DB": HandlePool | sqlLib, "github.com/jmoiron/sqlx.Tx": HandleTx | sqlLib, "github.com/jmoiron/sqlx.Conn": HandlePool | sqlLib,
 }
 
 // constructors return a new handle: pgxpool.New(ctx, url), sql.Open(...).
@@ -98,10 +114,10 @@ var constructors = map[string]Handle{
 	"github.com/jackc/pgx/pgxpool.New": HandlePool, "github.com/jackc/pgx/pgxpool.NewWithConfig": HandlePool,
 	"github.com/jackc/pgx/pgxpool.Connect": HandlePool, "github.com/jackc/pgx/pgxpool.ConnectConfig": HandlePool,
 	"github.com/jackc/pgx.Connect": HandlePool, "github.com/jackc/pgx.ConnectConfig": HandlePool,
-	"database/sql.Open": HandlePool, "database/sql.OpenDB": HandlePool,
-	"github.com/jmoiron/sqlx.Open": HandlePool, "github.com/jmoiron/sqlx.Connect": HandlePool,
-	"github.com/jmoiron/sqlx.MustConnect": HandlePool, "github.com/jmoiron/sqlx.MustOpen": HandlePool,
-	"github.com/jmoiron/sqlx.NewDb": HandlePool, "github.com/peterldowns/pgtestdb.New": HandlePool,
+	"database/sql.Open": HandlePool | sqlLib, "database/sql.OpenDB": HandlePool | sqlLib,
+	"github.com/jmoiron/sqlx.Open": HandlePool | sqlLib, "github.com/jmoiron/sqlx.Connect": HandlePool | sqlLib,
+	"github.com/jmoiron/sqlx.MustConnect": HandlePool | sqlLib, "github.com/jmoiron/sqlx.MustOpen": HandlePool | sqlLib,
+	"github.com/jmoiron/sqlx.NewDb": HandlePool | sqlLib, "github.com/peterldowns/pgtestdb.New": HandlePool | sqlLib,
 }
 
 var majorSuffix = regexp.MustCompile(`/v[0-9]+(/|$)`)
@@ -174,12 +190,21 @@ func collectTypes(files []*repo.GoFile) *pkgTypes {
 			for _, s := range gd.Specs {
 				ts := s.(*ast.TypeSpec)
 				if it, ok := ts.Type.(*ast.InterfaceType); ok && it.Methods != nil {
+					// sqlc's DBTX: both Exec and Query. A container's
+					// Exec(cmd) alone is not a database.
+					exec, query := false, false
 					for _, m := range it.Methods.List {
 						for _, n := range m.Names {
-							if n.Name == "Exec" || n.Name == "Query" || n.Name == "ExecContext" || n.Name == "QueryContext" {
-								pt.ifaces[ts.Name.Name] = true
+							switch n.Name {
+							case "Exec", "ExecContext":
+								exec = true
+							case "Query", "QueryContext", "QueryRow", "QueryRowContext":
+								query = true
 							}
 						}
+					}
+					if exec && query {
+						pt.ifaces[ts.Name.Name] = true
 					}
 				}
 			}
@@ -280,12 +305,12 @@ func exprHandle(e ast.Expr, imps map[string]string, env *scope) Handle {
 	if env != nil {
 		switch sel.Sel.Name {
 		case "Begin", "BeginTx", "Beginx", "BeginTxx", "MustBegin":
-			if env.handle(sel.X) != HandleNone {
-				return HandleTx
+			if hx := env.handle(sel.X); hx != HandleNone {
+				return HandleTx | hx&sqlLib
 			}
 		case "Acquire", "Conn":
-			if env.handle(sel.X) == HandlePool {
-				return HandlePool
+			if hx := env.handle(sel.X); hx.Kind() == HandlePool {
+				return hx
 			}
 		}
 	}
@@ -347,7 +372,7 @@ func (s *scope) params(fl *ast.FieldList) {
 
 func scanGoFile(f *repo.GoFile, pt *pkgTypes) *GoFile {
 	imps := imports(f.AST)
-	gf := &GoFile{GoFile: f, imports: imps}
+	gf := &GoFile{GoFile: f, imports: imps, Test: f.Test || dbsite.IsTestPath(f.Path) || testPackage(f)}
 	for _, d := range f.AST.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Body == nil {
@@ -378,6 +403,12 @@ func scanGoFile(f *repo.GoFile, pt *pkgTypes) *GoFile {
 		w.block(fd.Body.List)
 	}
 	return gf
+}
+
+// testPackage: a package written for tests (pgxtest, dbtest, testutil).
+func testPackage(f *repo.GoFile) bool {
+	name := strings.ToLower(f.AST.Name.Name)
+	return strings.HasSuffix(name, "test") || strings.HasPrefix(name, "testutil") || strings.HasPrefix(name, "testhelper")
 }
 
 // walker visits one function's statements, tracking locals, loops and
@@ -670,10 +701,12 @@ func (w *walker) lastCall(call *ast.CallExpr) *GoCall {
 func (w *walker) add(call *ast.CallExpr, sel *ast.SelectorExpr, h Handle, op Op, sql string, u use, deferred bool) {
 	dc := &GoCall{
 		Func: w.fn, Expr: call, Line: w.file.Line(call.Pos()), Method: sel.Sel.Name,
-		Recv: exprText(sel.X), Handle: h, Op: op, SQL: sql, Deferred: deferred, Loop: w.loop, Conditional: w.cond,
+		Recv: exprText(sel.X), Handle: h.Kind(), DatabaseSQL: h&sqlLib != 0, Op: op, SQL: sql,
+		Deferred: deferred, Loop: w.loop, Conditional: w.cond, Dropped: u.stmt,
 	}
-	if idx, hasErr := errIndex[sel.Sel.Name]; hasErr && !deferred {
-		dc.ErrIgnored = u.dropped(idx)
+	// The error is the last result of every method in errIndex.
+	if _, hasErr := errIndex[sel.Sel.Name]; hasErr && !deferred {
+		dc.ErrIgnored = u.dropped(len(u.blanks) - 1)
 	}
 	w.fn.Calls = append(w.fn.Calls, dc)
 }

@@ -63,9 +63,12 @@ type PyCall struct {
 
 // Model is an ORM model class.
 type Model struct {
-	Name          string
-	File          string
-	Line          int
+	Name string
+	File string
+	Line int
+	// Table is the table name: __tablename__, or SQLModel's default (the
+	// class name in lower case); "" when it cannot be read.
+	Table         string
 	Relationships map[string]*Relationship
 }
 
@@ -593,6 +596,16 @@ var classInAnnotation = regexp.MustCompile(`[A-Z]\w*`)
 
 func modelOf(c *python.Class, file string) *Model {
 	m := &Model{Name: c.Name, File: file, Line: c.Line, Relationships: map[string]*Relationship{}}
+	for _, a := range c.Assigns {
+		if len(a.Targets) == 1 && a.Targets[0] == "__tablename__" && a.Value != nil && a.Value.Kind == python.Str {
+			m.Table = a.Value.Value
+		}
+	}
+	for _, k := range c.Keywords {
+		if m.Table == "" && k.Name == "table" && k.Value != nil && k.Value.Value == "True" {
+			m.Table = strings.ToLower(c.Name)
+		}
+	}
 	for _, a := range c.Assigns {
 		if a.Value == nil || a.Value.Kind != python.CallExpr || len(a.Targets) != 1 {
 			continue

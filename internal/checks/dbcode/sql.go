@@ -103,7 +103,27 @@ func Table(sql string) string {
 
 var whereRe = regexp.MustCompile(`\bWHERE\b`)
 
-var tableRe = regexp.MustCompile(`(?i)^(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?([A-Za-z_"][\w."]*)`)
+var tableRe = regexp.MustCompile(`(?i)^(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+(?:ONLY\s+)?([A-Za-z_"][\w."]*)`)
+
+// CreatedTables lists the tables that CREATE TABLE statements in a text
+// create, schema-qualified names reduced to the table.
+func CreatedTables(text string) []string {
+	var out []string
+	for _, m := range createTable.FindAllStringSubmatch(text, -1) {
+		out = append(out, BareTable(m[1]))
+	}
+	return out
+}
+
+var createTable = regexp.MustCompile(`(?i)\bCREATE\s+(?:(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_"][\w."]*)`)
+
+// BareTable drops the schema and quotes: public."Orders" -> orders.
+func BareTable(name string) string {
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.ToLower(strings.Trim(name, `"`))
+}
 
 // WipesTable reports whether a statement empties a table: TRUNCATE, or a
 // DELETE without a WHERE clause.

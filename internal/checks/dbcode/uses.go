@@ -1,6 +1,12 @@
 package dbcode
 
-import "github.com/pgreview/pgreview/internal/repo"
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/pgreview/pgreview/internal/repo"
+)
 
 // postgresDependencies are packages that mean the code talks to Postgres.
 var postgresDependencies = []string{
@@ -39,4 +45,23 @@ func Database(r *repo.Repo) (file string, line int, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// releaseNotes are documents about past changes, not about how to run the
+// service: their headings ("Performance improvements") are no guide.
+var releaseNotes = regexp.MustCompile(`(?i)^(changelog|changes|history|news|releases?|release[-_ ]notes|code[-_]of[-_]conduct|license|licence|authors|contributors)(\.|$)`)
+
+// IsReleaseNotes reports whether a document is a changelog or similar.
+func IsReleaseNotes(p string) bool { return releaseNotes.MatchString(path.Base(p)) }
+
+// IsExample reports whether a file is example or demo code of a library,
+// not the application itself.
+func IsExample(p string) bool {
+	for _, dir := range strings.Split(path.Dir(strings.ToLower(p)), "/") {
+		switch dir {
+		case "example", "examples", "_examples", "demo", "demos", "sample", "samples", "_example":
+			return true
+		}
+	}
+	return false
 }

@@ -23,6 +23,9 @@ type section struct {
 func sections(r *repo.Repo, re *regexp.Regexp) []section {
 	var out []section
 	for _, d := range r.Docs() {
+		if dbcode.IsReleaseNotes(d.Path) {
+			continue
+		}
 		for i, h := range d.Headings {
 			if !re.MatchString(htmlComment.ReplaceAllString(h.Text, "")) {
 				continue

@@ -39,7 +39,12 @@ func runIgnoredDBError(p *check.Pass) error {
 				if !c.ErrIgnored || c.Op == dbcode.OpRollback || c.Op == dbcode.OpClose {
 					continue
 				}
+				if isQuery(c.Method) && !c.Dropped && !c.DatabaseSQL {
+					continue // pgx: rows, _ := conn.Query(...); the error surfaces in rows.Err()
+				}
 				switch {
+				case isQuery(c.Method) && !c.Dropped:
+					p.Reportf(at(f.Path, c.Line), "the error of %s is ignored: database/sql returns nil rows when the query fails, so using them panics; check the error before using the rows", describeGo(c))
 				case c.Method == "QueryRow" || c.Method == "QueryRowContext" || c.Method == "QueryRowx" || c.Method == "QueryRowxContext":
 					p.Reportf(at(f.Path, c.Line), "the error of %s(...).Scan is ignored: a failed query or no row (pgx.ErrNoRows / sql.ErrNoRows) leaves the destination unset and the caller carries on; check Scan's error", c.Recv+"."+c.Method)
 				case c.Op == dbcode.OpCommit:
@@ -51,4 +56,12 @@ func runIgnoredDBError(p *check.Pass) error {
 		}
 	}
 	return nil
+}
+
+func isQuery(method string) bool {
+	switch method {
+	case "Query", "QueryContext", "Queryx", "QueryxContext":
+		return true
+	}
+	return false
 }

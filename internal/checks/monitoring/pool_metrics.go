@@ -2,6 +2,8 @@ package monitoring
 
 import (
 	"go/ast"
+	"go/token"
+	"regexp"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -32,6 +34,14 @@ idle, waiting, wait time) tell the two apart. Export them:
 // pool; "connect" is usually a per-connection setup hook, not a metric.
 var poolEvents = map[string]bool{"checkout": true, "checkin": true}
 
+// metricsFunc names a function that gathers or reports metrics; reading
+// the pool's state elsewhere (to size it, say) is not monitoring.
+var metricsFunc = regexp.MustCompile(`(?i)metric|monitor|stats|report|collect|export|gauge|observe`)
+
+var pyMetricsLibs = []string{"prometheus_client", "opentelemetry", "statsd", "datadog", "aioprometheus", "starlette_exporter", "prometheus_fastapi_instrumentator"}
+
+var goMetricsLibs = []string{"github.com/prometheus/", "go.opentelemetry.io/otel", "expvar", "github.com/DataDog/", "github.com/cactus/go-statsd", "github.com/armon/go-metrics", "github.com/hashicorp/go-metrics", "github.com/rcrowley/go-metrics"}
+
 func runPoolMetrics(p *check.Pass) error {
 	if noDatabase(p) {
 		return nil
@@ -40,10 +50,13 @@ func runPoolMetrics(p *check.Pass) error {
 		if dbcode.IsPythonTest(m.Path) {
 			continue
 		}
+		metricsModule := m.ImportsAny(pyMetricsLibs...)
 		for _, c := range m.Calls {
+			reports := metricsModule || c.Func != nil && metricsFunc.MatchString(c.Func.Name)
 			switch {
-			case (c.Qualified == "sqlalchemy.event.listens_for" || c.Qualified == "sqlalchemy.event.listen") && poolEvent(c):
+			case (c.Qualified == "sqlalchemy.event.listens_for" || c.Qualified == "sqlalchemy.event.listen") && poolEvent(c) && reports:
 				p.Evidence(at(m.Path, c.Line), "SQLAlchemy pool %q events are observed", c.Arg(1).Value)
+			case !reports:
 			case c.Receiver != nil && strings.HasSuffix(c.Receiver.Text, "pool") && (c.Method == "status" || c.Method == "checkedout" || c.Method == "checkedin" || c.Method == "overflow"):
 				p.Evidence(at(m.Path, c.Line), "the pool's state is read (%s)", c.Callee)
 			case c.Receiver != nil && (c.Method == "get_stats" || c.Method == "pop_stats") && strings.Contains(strings.ToLower(c.Receiver.Text), "pool"):
@@ -58,6 +71,14 @@ func runPoolMetrics(p *check.Pass) error {
 	for _, f := range dbcode.GoIndex(p.Repo).Files {
 		if f.Test {
 			continue
+		}
+		metricsFile := false
+		for _, imp := range f.AST.Imports {
+			for _, lib := range goMetricsLibs {
+				if strings.HasPrefix(strings.Trim(imp.Path.Value, `"`), lib) {
+					metricsFile = true
+				}
+			}
 		}
 		handles := map[string]bool{}
 		for _, fn := range f.Funcs {
@@ -84,7 +105,8 @@ func runPoolMetrics(p *check.Pass) error {
 				}
 				return true
 			}
-			if (sel.Sel.Name == "Stat" || sel.Sel.Name == "Stats") && len(call.Args) == 0 && (handles[exprString(sel.X)] || poolName(exprString(sel.X))) {
+			if (sel.Sel.Name == "Stat" || sel.Sel.Name == "Stats") && len(call.Args) == 0 && (handles[exprString(sel.X)] || poolName(exprString(sel.X))) &&
+				(metricsFile || metricsFunc.MatchString(enclosingFunc(f, call.Pos()))) {
 				p.Evidence(at(f.Path, f.Line(call.Pos())), "the pool's statistics are read (%s.%s())", exprString(sel.X), sel.Sel.Name)
 			}
 			return true
@@ -112,6 +134,16 @@ func exprString(e ast.Expr) string {
 		return e.Name
 	case *ast.SelectorExpr:
 		return exprString(e.X) + "." + e.Sel.Name
+	}
+	return ""
+}
+
+// enclosingFunc names the declared function that contains pos.
+func enclosingFunc(f *dbcode.GoFile, pos token.Pos) string {
+	for _, d := range f.AST.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Pos() <= pos && pos < fd.End() {
+			return fd.Name.Name
+		}
 	}
 	return ""
 }

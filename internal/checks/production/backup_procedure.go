@@ -81,7 +81,7 @@ func runBackupProcedure(p *check.Pass) error {
 	case restores > 0:
 		p.Manual("a restore is documented, but no backup job or backup configuration was found; check where backups are taken")
 	default:
-		where, _ := runsDatabase(p.Repo)
+		where, _ := runsDatabase(p)
 		p.Reportf(where, "nothing in the repository backs up the database or documents its backups (a pg_dump, pgBackRest or WAL-G job, or the managed service's backups), nor how to restore them; add a backup job and a restore procedure, or document where they live")
 	}
 	return nil

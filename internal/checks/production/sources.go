@@ -76,6 +76,9 @@ var negation = regexp.MustCompile(`(?i)\b(no|not|never|none|without|todo|tbd|mis
 func grepDocs(r *repo.Repo, re *regexp.Regexp) []hit {
 	var out []hit
 	for _, d := range r.Docs() {
+		if dbcode.IsReleaseNotes(d.Path) {
+			continue
+		}
 		for _, m := range d.Grep(re) {
 			text := htmlComment.ReplaceAllString(m.Text, "")
 			if !re.MatchString(text) || negation.MatchString(text) {
@@ -92,25 +95,34 @@ func grepDocs(r *repo.Repo, re *regexp.Regexp) []hit {
 }
 
 // runsDatabase says where the repository shows that it runs a database
-// of its own: a compose service, or application code that connects. A
-// repository whose only database is its tests' has nothing to back up.
-func runsDatabase(r *repo.Repo) (check.Location, bool) {
+// of its own: a compose service, or application code that connects to a
+// schema the repository defines (migrations, ORM models). A driver, a
+// migration tool or a CLI that connects to other people's databases has
+// nothing of its own to back up, and neither has a repository whose only
+// database is its tests'.
+func runsDatabase(p *check.Pass) (check.Location, bool) {
+	r := p.Repo
 	if db := r.DBService(); db != nil {
 		return at(db.File, db.Line), true
 	}
-	if sites := dbsite.AppSites(r); len(sites) > 0 {
-		return at(sites[0].File, sites[0].Line), true
+	if p.Migrations == nil && len(dbcode.PythonIndex(r).Models) == 0 {
+		return check.Location{}, false
+	}
+	for _, s := range dbsite.AppSites(r) {
+		if !dbcode.IsExample(s.File) {
+			return at(s.File, s.Line), true
+		}
 	}
 	return check.Location{}, false
 }
 
 // notRunning marks the check n/a when the repository runs no database.
 func notRunning(p *check.Pass) bool {
-	if _, ok := runsDatabase(p.Repo); ok {
+	if _, ok := runsDatabase(p); ok {
 		return false
 	}
 	if _, _, ok := dbcode.Database(p.Repo); ok {
-		p.NotApplicable("the repository runs no database of its own: no compose database service, no application code that connects")
+		p.NotApplicable("the repository runs no database of its own: no compose database service, and no application code that connects to a schema the repository defines")
 	} else {
 		p.NotApplicable("the repository does not use PostgreSQL")
 	}

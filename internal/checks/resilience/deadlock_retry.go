@@ -1,6 +1,7 @@
 package resilience
 
 import (
+	"go/ast"
 	"regexp"
 	"strings"
 
@@ -89,12 +90,43 @@ func runDeadlockRetry(p *check.Pass) error {
 		switch {
 		case strings.HasSuffix(pkg, "pgerrcode") && (name == "DeadlockDetected" || name == "SerializationFailure"):
 			p.Evidence(at(f.Path, line), "pgerrcode.%s is checked", name)
-		case (pkg == "github.com/jackc/pgx" || pkg == "database/sql") && goIsoLevels[name]:
-			isolated = append(isolated, strict{f.Path, pkgName(pkg) + "." + name, line})
 		case strings.Contains(pkg, "cockroach-go") && strings.HasPrefix(name, "ExecuteTx"):
 			p.Evidence(at(f.Path, line), "%s retries the transaction on 40001", name)
 		}
 	})
+	// Isolation levels chosen for a transaction: pgx.TxOptions{IsoLevel:
+	// pgx.Serializable}, sql.TxOptions{Isolation: sql.LevelSerializable}.
+	// A driver mapping one level to another is not a choice.
+	for _, f := range g.Files {
+		if f.Test {
+			continue
+		}
+		ast.Inspect(f.AST, func(n ast.Node) bool {
+			kv, ok := n.(*ast.KeyValueExpr)
+			if !ok {
+				return true
+			}
+			key, ok := kv.Key.(*ast.Ident)
+			if !ok || key.Name != "IsoLevel" && key.Name != "Isolation" {
+				return true
+			}
+			if sel, ok := kv.Value.(*ast.SelectorExpr); ok && goIsoLevels[sel.Sel.Name] {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					if pkg := f.ImportPath(id.Name); pkg == "github.com/jackc/pgx" || pkg == "database/sql" {
+						isolated = append(isolated, strict{f.Path, pkgName(pkg) + "." + sel.Sel.Name, f.Line(kv.Pos())})
+					}
+				}
+			}
+			return true
+		})
+		for _, fn := range f.Funcs {
+			for _, c := range fn.Calls {
+				if strings.Contains(strings.ToUpper(c.SQL), "ISOLATION LEVEL") && isoLevel.MatchString(c.SQL) {
+					isolated = append(isolated, strict{f.Path, strings.ToUpper(isoLevel.FindString(c.SQL)), c.Line})
+				}
+			}
+		}
+	}
 	goStrings(g, func(f *dbcode.GoFile, line int, s string) {
 		if sqlstates.MatchString(s) {
 			p.Evidence(at(f.Path, line), "SQLSTATE %s is checked", s)

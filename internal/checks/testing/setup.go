@@ -3,13 +3,16 @@ package testing
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
 	"github.com/pgreview/pgreview/internal/dbsite"
+	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -26,7 +29,9 @@ type setup struct {
 	// DBTests are the test files that use the database, with the first
 	// line that does.
 	DBTests []citation
-	// Wipes are the statements in tests that empty or drop tables.
+	// Wipes are the statements in tests that empty or drop tables of
+	// the application's schema (tables the tests create themselves are
+	// theirs to drop).
 	Wipes []citation
 }
 
@@ -34,6 +39,13 @@ type setup struct {
 type citation struct {
 	File, What string
 	Line       int
+}
+
+// wipe is a statement that empties a table, before it is known whether
+// the table is the application's.
+type wipe struct {
+	citation
+	table string // "*" for metadata.drop_all()
 }
 
 func (c citation) at() check.Location { return check.Location{File: c.File, Line: c.Line} }
@@ -65,8 +77,15 @@ var (
 	servicesKey = regexp.MustCompile(`^\s+services:\s*$`)
 )
 
+var (
+	testDBEnv    = regexp.MustCompile(`^[A-Z0-9_]*(TEST[A-Z0-9_]*(DATABASE|DB|DSN|PG|POSTGRES)|(DATABASE|DB|DSN|PG|POSTGRES)[A-Z0-9_]*TEST)[A-Z0-9_]*$`)
+	ciInstallsPG = regexp.MustCompile(`(uses:\s*(ankane/setup-postgres|harmon758/postgresql-action|ikalnytskyi/action-setup-postgres|nyurik/action-setup-postgis)\b|(apt-get|apt|brew)\s+install\b.*\bpostgresql\b)`)
+)
+
 func readSetup(r *repo.Repo) *setup {
 	s := &setup{}
+	var wipes []wipe
+	testCreated := map[string]bool{}
 	add := func(c citation, real bool) {
 		s.Throwaway = append(s.Throwaway, c)
 		if real {
@@ -89,8 +108,14 @@ func readSetup(r *repo.Repo) *setup {
 			}
 		}
 		for _, str := range pm.Strings {
-			if pgURL.MatchString(str.Value) && testDBName.MatchString(str.Value) {
+			switch {
+			case pgURL.MatchString(str.Value) && testDBName.MatchString(str.Value):
 				add(citation{pm.Path, "a test database URL", str.Line}, true)
+			case testDBEnv.MatchString(str.Value):
+				add(citation{pm.Path, "a dedicated test database from $" + str.Value, str.Line}, true)
+			}
+			for _, t := range dbcode.CreatedTables(str.Value) {
+				testCreated[t] = true
 			}
 		}
 		if line := touchesDB(px, pm); line > 0 {
@@ -98,12 +123,12 @@ func readSetup(r *repo.Repo) *setup {
 		}
 		for _, c := range pm.Calls {
 			if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-				s.Wipes = append(s.Wipes, citation{pm.Path, sqlHead(c.SQL), c.Line})
+				wipes = append(wipes, wipe{citation{pm.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 			}
 		}
 		for _, c := range pm.Module.Calls {
 			if c.Method == "drop_all" && strings.Contains(c.Callee, "metadata") {
-				s.Wipes = append(s.Wipes, citation{pm.Path, c.Callee + "()", c.Line})
+				wipes = append(wipes, wipe{citation{pm.Path, c.Callee + "()", c.Line}, "*"})
 			}
 		}
 	}
@@ -118,11 +143,22 @@ func readSetup(r *repo.Repo) *setup {
 					first = c.Line
 				}
 				if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-					s.Wipes = append(s.Wipes, citation{f.Path, sqlHead(c.SQL), c.Line})
+					wipes = append(wipes, wipe{citation{f.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 				}
 			}
 		}
 		ast.Inspect(f.AST, func(n ast.Node) bool {
+			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+				if v, err := strconv.Unquote(bl.Value); err == nil {
+					for _, t := range dbcode.CreatedTables(v) {
+						testCreated[t] = true
+					}
+					if testDBEnv.MatchString(v) {
+						add(citation{f.Path, "a dedicated test database from $" + v, f.Line(bl.Pos())}, true)
+					}
+				}
+				return true
+			}
 			sel, ok := n.(*ast.SelectorExpr)
 			if !ok {
 				return true
@@ -172,6 +208,27 @@ func readSetup(r *repo.Repo) *setup {
 	for _, c := range ciServices(r) {
 		add(c, true)
 	}
+	for _, f := range r.FilesOf(repo.KindWorkflow) {
+		for i, line := range strings.Split(f.Text(), "\n") {
+			if m := ciInstallsPG.FindString(line); m != "" {
+				add(citation{f.Path, "CI installs Postgres (" + strings.TrimSpace(m) + ")", i + 1}, true)
+				break
+			}
+		}
+	}
+	for _, f := range r.FilesOf(repo.KindSQL) {
+		if dbsite.IsTestPath(f.Path) {
+			for _, t := range dbcode.CreatedTables(f.Text()) {
+				testCreated[t] = true
+			}
+		}
+	}
+	app := appTables(r)
+	for _, w := range wipes {
+		if w.table == "*" || app[w.table] && !testCreated[w.table] {
+			s.Wipes = append(s.Wipes, w.citation)
+		}
+	}
 	defer func() {
 		for _, cs := range [][]citation{s.Throwaway, s.RealPostgres, s.DBTests, s.Wipes} {
 			sort.SliceStable(cs, func(i, j int) bool {
@@ -193,6 +250,37 @@ func readSetup(r *repo.Repo) *setup {
 		}
 	}
 	return s
+}
+
+// appTables are the tables of the application's schema: created by its
+// migrations and SQL files, or mapped by its ORM models.
+func appTables(r *repo.Repo) map[string]bool {
+	out := map[string]bool{}
+	px := dbcode.PythonIndex(r)
+	for _, m := range px.Models {
+		if m.Table != "" {
+			out[strings.ToLower(m.Table)] = true
+		}
+	}
+	for _, pm := range px.Modules {
+		if !pm.Migration {
+			continue
+		}
+		for _, c := range pm.Module.Calls {
+			if c.Method == "create_table" && c.Arg(0) != nil && c.Arg(0).Kind == python.Str {
+				out[strings.ToLower(c.Arg(0).Value)] = true
+			}
+		}
+	}
+	for _, f := range r.FilesOf(repo.KindSQL) {
+		if dbsite.IsTestPath(f.Path) {
+			continue
+		}
+		for _, t := range dbcode.CreatedTables(f.Text()) {
+			out[t] = true
+		}
+	}
+	return out
 }
 
 // ciServices finds Postgres service containers in GitHub workflows.
