@@ -395,3 +395,20 @@ func firstDBCode(r *repo.Repo) (string, int, bool) {
 	}
 	return "", 0, false
 }
+
+// appDatabaseFromCode reports whether the application's connection string
+// is in its code or environment (a literal, an os.getenv), so that tests
+// using the application's own database access reach that very database.
+// When it comes from a configuration system the tests may swap (a test
+// layer, a settings override), nothing can be said.
+func appDatabaseFromCode(r *repo.Repo) bool {
+	for _, s := range dbsite.AppSites(r) {
+		switch {
+		case s.URL != nil && s.URL.Kind != python.Unknown:
+			return true
+		case s.Go != nil && (s.Go.URL.Known || s.Go.URL.FromEnv):
+			return true
+		}
+	}
+	return false
+}

@@ -53,6 +53,9 @@ func runTestDatabaseSetup(p *check.Pass) error {
 	}
 	px := dbcode.PythonIndex(p.Repo)
 	for _, t := range s.DBTests {
+		if !appDatabaseFromCode(p.Repo) {
+			break
+		}
 		pm := module(px, t.File)
 		if pm == nil {
 			continue
