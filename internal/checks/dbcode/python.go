@@ -328,6 +328,9 @@ func (px *Python) classify(pm *PyModule, c *python.Call, strong map[string]bool)
 	if c.Receiver == nil {
 		return nil
 	}
+	if !dbMethods[c.Method] && !strings.Contains(c.Callee, ".query.") {
+		return nil
+	}
 	recv := c.Receiver.Text
 	session := strong[recv] || SessionLike(recv)
 	dc := &PyCall{Call: c, Module: pm, Recv: recv}
@@ -419,6 +422,17 @@ func (px *Python) classify(pm *PyModule, c *python.Call, strong map[string]bool)
 		return nil
 	}
 	return dc
+}
+
+// dbMethods are the method names classify looks at.
+var dbMethods = map[string]bool{
+	"execute": true, "exec": true, "exec_driver_sql": true, "scalars": true, "scalar": true, "fetch": true,
+	"fetchrow": true, "fetchval": true, "fetch_all": true, "fetch_one": true, "fetch_val": true,
+	"executemany": true, "execute_many": true, "copy_records_to_table": true, "copy_to_table": true,
+	"copy_expert": true, "bulk_save_objects": true, "bulk_insert_mappings": true, "bulk_update_mappings": true,
+	"copy": true, "commit": true, "rollback": true, "flush": true, "close": true, "begin": true,
+	"begin_nested": true, "transaction": true, "add": true, "add_all": true, "delete": true, "merge": true,
+	"get": true, "query": true, "get_one": true,
 }
 
 var flaskTerminal = map[string]bool{

@@ -38,6 +38,12 @@ var poolEvents = map[string]bool{"checkout": true, "checkin": true}
 // the pool's state elsewhere (to size it, say) is not monitoring.
 var metricsFunc = regexp.MustCompile(`(?i)metric|monitor|stats|report|collect|export|gauge|observe`)
 
+// poolCalls are the method names the Python side looks at.
+var poolCalls = map[string]bool{
+	"listens_for": true, "listen": true, "status": true, "checkedout": true, "checkedin": true, "overflow": true,
+	"get_stats": true, "pop_stats": true, "get_idle_size": true, "get_size": true, "instrument": true,
+}
+
 var pyMetricsLibs = []string{"prometheus_client", "opentelemetry", "statsd", "datadog", "aioprometheus", "starlette_exporter", "prometheus_fastapi_instrumentator"}
 
 var goMetricsLibs = []string{"github.com/prometheus/", "go.opentelemetry.io/otel", "expvar", "github.com/DataDog/", "github.com/cactus/go-statsd", "github.com/armon/go-metrics", "github.com/hashicorp/go-metrics", "github.com/rcrowley/go-metrics"}
@@ -52,6 +58,9 @@ func runPoolMetrics(p *check.Pass) error {
 		}
 		metricsModule := m.ImportsAny(pyMetricsLibs...)
 		for _, c := range m.Calls {
+			if !poolCalls[c.Method] {
+				continue
+			}
 			reports := metricsModule || c.Func != nil && metricsFunc.MatchString(c.Func.Name)
 			switch {
 			case (c.Qualified == "sqlalchemy.event.listens_for" || c.Qualified == "sqlalchemy.event.listen") && poolEvent(c) && reports:
