@@ -236,3 +236,28 @@ func TestSQLOp(t *testing.T) {
 		t.Logf("Table = %q", got)
 	}
 }
+
+// Broken input never breaks the index: Python 2, syntax errors, binary
+// bytes, deep nesting, Go that does not parse.
+func TestIndexSurvivesBrokenInput(t *testing.T) {
+	r := openRepo(t, map[string]string{
+		"py2.py":    "print 'x'\nexec code in ns\ntry:\n  session.commit()\nexcept Exception, e:\n  pass\n",
+		"broken.py": "def f(:\n  for x in (:\n    session.execute(\n",
+		"deep.py":   strings.Repeat("(", 3000),
+		"bin.py":    "\x00\x01\x02",
+		"bad.go":    "package x\nfunc f() { for { if x := db.Exec(\"UPDATE t SET a=1\"\n",
+		"lit.go":    "package x\nvar f = func(",
+	})
+	PythonIndex(r)
+	GoIndex(r)
+}
+
+func FuzzIndex(f *testing.F) {
+	f.Add(pyDB, goStore)
+	f.Add("for x in y:\n  s.commit()\n", "package p\nfunc f(){ for _, x := range y { tx.Commit(ctx) } }")
+	f.Fuzz(func(t *testing.T, py, goSrc string) {
+		r := openRepo(t, map[string]string{"app/db.py": py, "store/store.go": goSrc})
+		PythonIndex(r)
+		GoIndex(r)
+	})
+}

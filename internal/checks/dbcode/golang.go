@@ -400,7 +400,7 @@ func scanGoFile(f *repo.GoFile, pt *pkgTypes) *GoFile {
 		}
 		gf.Funcs = append(gf.Funcs, fn)
 		w := &walker{file: gf, fn: fn, sc: sc}
-		w.block(fd.Body.List)
+		w.block(body(fd.Body))
 	}
 	return gf
 }
@@ -435,6 +435,14 @@ func (w *walker) loopBody(l ast.Stmt, stmts []ast.Stmt) {
 	w.loop, w.cond = l, false
 	w.block(stmts)
 	w.loop, w.cond = outerLoop, outerCond
+}
+
+// body is a block's statements; code that does not parse may lack one.
+func body(b *ast.BlockStmt) []ast.Stmt {
+	if b == nil {
+		return nil
+	}
+	return b.List
 }
 
 func (w *walker) block(stmts []ast.Stmt) {
@@ -487,13 +495,13 @@ func (w *walker) stmt(s ast.Stmt) {
 			w.exprs(r)
 		}
 	case *ast.BlockStmt:
-		w.block(s.List)
+		w.block(body(s))
 	case *ast.IfStmt:
 		if s.Init != nil {
 			w.stmt(s.Init)
 		}
 		w.exprs(s.Cond)
-		w.branch(s.Body.List)
+		w.branch(body(s.Body))
 		if s.Else != nil {
 			w.branch([]ast.Stmt{s.Else})
 		}
@@ -504,14 +512,14 @@ func (w *walker) stmt(s ast.Stmt) {
 		if s.Cond != nil {
 			w.exprs(s.Cond)
 		}
-		body := s.Body.List
+		stmts := body(s.Body)
 		if s.Post != nil {
-			body = append([]ast.Stmt{s.Post}, body...)
+			stmts = append([]ast.Stmt{s.Post}, stmts...)
 		}
-		w.loopBody(s, body)
+		w.loopBody(s, stmts)
 	case *ast.RangeStmt:
 		w.exprs(s.X)
-		w.loopBody(s, s.Body.List)
+		w.loopBody(s, body(s.Body))
 	case *ast.SwitchStmt:
 		if s.Init != nil {
 			w.stmt(s.Init)
@@ -519,14 +527,14 @@ func (w *walker) stmt(s ast.Stmt) {
 		if s.Tag != nil {
 			w.exprs(s.Tag)
 		}
-		w.block(s.Body.List)
+		w.block(body(s.Body))
 	case *ast.TypeSwitchStmt:
 		if s.Init != nil {
 			w.stmt(s.Init)
 		}
-		w.block(s.Body.List)
+		w.block(body(s.Body))
 	case *ast.SelectStmt:
-		w.block(s.Body.List)
+		w.block(body(s.Body))
 	case *ast.CaseClause:
 		for _, e := range s.List {
 			w.exprs(e)
@@ -605,7 +613,7 @@ func (w *walker) funcLit(fl *ast.FuncLit) {
 	fn := &GoFunc{File: w.file, Name: "func literal in " + w.fn.Name, Line: w.file.Line(fl.Pos()), Lit: fl, Outer: w.fn}
 	w.file.Funcs = append(w.file.Funcs, fn)
 	inner := &walker{file: w.file, fn: fn, sc: sc}
-	inner.block(fl.Body.List)
+	inner.block(body(fl.Body))
 }
 
 // errIndex is the position of the error among a method's results.

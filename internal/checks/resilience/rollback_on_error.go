@@ -256,6 +256,9 @@ func assignedName(fn *dbcode.GoFunc, call *ast.CallExpr) string {
 	} else {
 		body = fn.Lit.Body
 	}
+	if body == nil {
+		return ""
+	}
 	name := ""
 	ast.Inspect(body, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)
@@ -278,6 +281,9 @@ func goEscapes(fn *dbcode.GoFunc, name string) bool {
 		body = fn.Decl.Body
 	} else {
 		body = fn.Lit.Body
+	}
+	if body == nil {
+		return true
 	}
 	escaped := false
 	ast.Inspect(body, func(n ast.Node) bool {
