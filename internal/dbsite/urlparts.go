@@ -55,7 +55,9 @@ func ParseValueURL(v *python.Value) (URLParts, bool) {
 }
 
 // marker stands for leaf i inside a rendered URL; it survives URL parsing.
-func marker(i int) string { return "\x02" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + "\x03" }
+func marker(i int) string {
+	return "\x02" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + "\x03"
+}
 
 // Clean returns a field's text with the markers of non-literal parts
 // replaced by pgurl.Hole.

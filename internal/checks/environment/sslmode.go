@@ -50,11 +50,17 @@ type tlsSetting struct {
 	mode  string // the sslmode (or ssl) value, lower case
 	host  string // the host it applies to; "" or a hole when not written
 	where string
+	// example: in a template (.env.example), which documents a setting
+	// rather than making it.
+	example bool
 }
 
 func runSSLModeDisabled(p *check.Pass) error {
 	settings := tlsSettings(p.Repo)
 	for _, s := range settings {
+		if s.example {
+			continue
+		}
 		switch s.mode {
 		case "disable", "false", "off", "0", "no":
 			if s.host != "" && !pgurl.IsLocalHost(s.host) {
@@ -127,11 +133,15 @@ func tlsSettings(r *repo.Repo) []tlsSetting {
 			}
 		}
 		for _, ef := range r.EnvFiles() {
-			if isTestEnv(ef.Path) || ef.Example {
+			if isTestEnv(ef.Path) {
 				continue
 			}
 			for _, v := range ef.Vars {
+				n := len(out)
 				addText(loc(ef.Path, v.Line), v.Key+" in "+ef.Path, v.Raw)
+				for i := n; i < len(out); i++ {
+					out[i].example = ef.Example
+				}
 				if v.Key == "PGSSLMODE" && v.Raw != "" {
 					out = append(out, tlsSetting{at: loc(ef.Path, v.Line), mode: strings.ToLower(v.Raw), where: "PGSSLMODE in " + ef.Path})
 				}
