@@ -107,7 +107,9 @@ func pythonURL(p *check.Pass, seen map[string]bool, v *python.Value) {
 		}
 		seen[key] = true
 		name := "the password"
-		if leaf.Expr != nil && len(leaf.Expr.Text) < 40 {
+		// Never quote expression text holding a literal: it could be the
+		// password's default.
+		if leaf.Expr != nil && len(leaf.Expr.Text) < 40 && !strings.ContainsAny(leaf.Expr.Text, "\"'") {
 			name = "`" + leaf.Expr.Text + "`"
 		}
 		p.Reportf(loc(v.File, v.Line), "the database URL is built with %s inserted unescaped: a password containing @, :, / or %% breaks it; use sqlalchemy.URL.create(...) or urllib.parse.quote_plus(...)", name)

@@ -201,7 +201,9 @@ func leafName(v *python.Value) string {
 	if v.Kind == python.FromEnv {
 		return "$" + v.Env
 	}
-	if v.Expr != nil {
+	if v.Expr != nil && !strings.ContainsAny(v.Expr.Text, "\"'") {
+		// Expression text with a string literal in it could carry a
+		// secret (os.getenv("X", "default")): it is never quoted.
 		t := v.Expr.Text
 		if len(t) > 40 {
 			t = t[:40] + "…"
