@@ -33,7 +33,7 @@ func runEnvFileCommitted(p *check.Pass) error {
 	r := p.Repo
 	found := false
 	for _, f := range r.FilesOf(repo.KindEnv) {
-		if repo.IsExampleEnv(f.Path) || isTestEnv(f.Path) {
+		if repo.IsExampleEnv(f.Path) || isTestEnv(f.Path) || dbsite.IsFixturePath(f.Path) {
 			continue
 		}
 		found = true

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/pgurl"
 	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
@@ -23,7 +24,7 @@ func alembicSetups(r *repo.Repo) []alembicSetup {
 	var out []alembicSetup
 	for _, f := range r.INIFiles() {
 		sec := f.Section("alembic")
-		if sec == nil {
+		if sec == nil || dbsite.IsFixturePath(f.Path) {
 			continue
 		}
 		s := alembicSetup{ini: f}
