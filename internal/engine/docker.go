@@ -12,6 +12,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // Labels on every container pgreview starts. The session label lets CI
@@ -168,4 +169,17 @@ func logTail(ctx context.Context, c testcontainers.Container, n int) string {
 		return "(the container printed nothing)"
 	}
 	return tail(b, n)
+}
+
+// SetUpDockerLibrary adjusts testcontainers-go's process-wide settings for
+// a command-line tool; main calls it once. Ryuk (the library's reaper
+// container) is off unless TESTCONTAINERS_RYUK_DISABLED says otherwise:
+// it needs an image pull, which air-gapped runners cannot do, and
+// pgreview removes its containers itself (and expired ones of killed runs).
+// The library's banner on stderr is silenced; -v shows its progress.
+func SetUpDockerLibrary(getenv func(string) string, setenv func(key, value string) error) {
+	if getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+		setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	}
+	tclog.SetDefault(tclog.NewNoopLogger())
 }
