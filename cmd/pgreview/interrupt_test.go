@@ -52,7 +52,7 @@ func pgreviewBinary(t *testing.T) string {
 func slowRepo(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
-		"docker-compose.yml": "services:\n  db:\n    image: postgres:15-alpine\n    environment:\n      POSTGRES_DB: slow\n",
+		"docker-compose.yml":                    "services:\n  db:\n    image: postgres:15-alpine\n    environment:\n      POSTGRES_DB: slow\n",
 		"db/migrations/1_create_items.up.sql":   "CREATE TABLE items (id bigint PRIMARY KEY);\n",
 		"db/migrations/1_create_items.down.sql": "DROP TABLE items;\n",
 		"db/migrations/2_backfill.up.sql":       "SELECT pg_sleep(120);\n",
