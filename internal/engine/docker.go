@@ -55,28 +55,46 @@ func recoverInto(err *error) {
 }
 
 // ensureImage makes sure image is on the Docker host, pulling it when it
-// is missing. Without a registry the pull fails at once, and the error
-// says how to get the image some other way.
-func ensureImage(ctx context.Context, p *testcontainers.DockerProvider, image string, logf func(string, ...any)) error {
-	_, err := p.Client().ImageInspect(ctx, image)
+// is missing, and returns its environment. Without a registry the pull
+// fails at once, and the error says how to get the image some other way.
+func ensureImage(ctx context.Context, p *testcontainers.DockerProvider, image string, logf func(string, ...any)) (env []string, err error) {
+	res, err := p.Client().ImageInspect(ctx, image)
 	if err == nil {
-		return nil
+		return imageEnv(res), nil
 	}
 	if !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("inspect image %s: %w", image, err)
+		return nil, fmt.Errorf("inspect image %s: %w", image, err)
 	}
 	logf("engine testcontainers: image %s is not on this machine; pulling it", image)
 	pullErr := p.PullImage(ctx, image)
 	if pullErr == nil {
-		if _, err = p.Client().ImageInspect(ctx, image); err == nil {
-			return nil
+		if res, err = p.Client().ImageInspect(ctx, image); err == nil {
+			return imageEnv(res), nil
 		}
 		pullErr = err
 	}
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
-	return imageMissing(image, pullErr)
+	return nil, imageMissing(image, pullErr)
+}
+
+func imageEnv(res client.ImageInspectResult) []string {
+	if res.Config == nil {
+		return nil
+	}
+	return res.Config.Env
+}
+
+// dataDir is the image's PGDATA (/var/lib/postgresql/data in the official
+// images up to 17), or "" when the image does not say.
+func dataDir(env []string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PGDATA="); ok && strings.HasPrefix(v, "/") {
+			return v
+		}
+	}
+	return ""
 }
 
 func imageMissing(image string, pullErr error) error {

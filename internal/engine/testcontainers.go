@@ -62,7 +62,8 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 	if err := removeExpired(ctx, p.Client(), time.Now()); err != nil {
 		opts.logf("engine testcontainers: %v", err)
 	}
-	if err := ensureImage(ctx, p, image, opts.logf); err != nil {
+	imageEnv, err := ensureImage(ctx, p, image, opts.logf)
+	if err != nil {
 		return nil, err
 	}
 
@@ -90,9 +91,8 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		cmd = append(cmd, "-c", k+"="+settings[k])
 	}
 	user, db, password := opts.user(), opts.database(), randomHex(16)
-	opts.logf("engine testcontainers: starting %s (session %s)", image, session)
 	start := time.Now()
-	ctr, err := tcpostgres.Run(ctx, image,
+	customize := []testcontainers.ContainerCustomizer{
 		testcontainers.WithLogger(libraryLogger(opts.logf)),
 		tcpostgres.WithUsername(user),
 		tcpostgres.WithPassword(password),
@@ -101,7 +101,15 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		testcontainers.WithEnv(map[string]string{"POSTGRES_INITDB_ARGS": "--no-sync"}),
 		testcontainers.WithCmd(cmd...),
 		testcontainers.WithLabels(containerLabels(ctx, session, start)),
-	)
+	}
+	// The cluster lives in memory: initdb and migrations skip the storage
+	// driver (fuse-overlayfs makes that a second per start), and nothing
+	// is left on disk. The image must say where its cluster goes.
+	if dir := dataDir(imageEnv); dir != "" {
+		customize = append(customize, testcontainers.WithTmpfs(map[string]string{dir: "rw"}))
+	}
+	opts.logf("engine testcontainers: starting %s (session %s)", image, session)
+	ctr, err := tcpostgres.Run(ctx, image, customize...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
