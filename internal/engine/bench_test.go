@@ -23,7 +23,7 @@ func benchEngines(b *testing.B) []struct {
 		engine Engine
 		opts   Options
 	}{
-		{"testcontainers", Testcontainers{}, Options{Image: testImage, Session: testSession(b), Database: "app"}},
+		{"testcontainers", Testcontainers{}, Options{Image: testImage(), Session: testSession(b), Database: "app"}},
 		{"local", Local{}, Options{Database: "app"}},
 	}
 }

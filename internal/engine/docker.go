@@ -99,11 +99,21 @@ func dataDir(env []string) string {
 
 func imageMissing(image string, pullErr error) error {
 	how := fmt.Sprintf("pull %s (docker pull %s)", image, image)
-	if major := majorOfOfficialImage(image); major > 0 {
+	if major := majorOfOfficialImage(image); offlineBuildable(major) {
 		how += fmt.Sprintf(", build it without a registry (scripts/postgres-image/build.sh %d %s)", major, image)
 	}
 	return fmt.Errorf("image %s is not on this machine and could not be pulled (%s); %s, choose another image (--postgres-image or engine.image), or set engine: local",
 		image, firstLineOf(pullErr.Error()), how)
+}
+
+// offlineBuildable reports whether scripts/postgres-image/build.sh can
+// build a major: Debian ships 13, 15 and 17 (keep in step with the script).
+func offlineBuildable(major int) bool {
+	switch major {
+	case 13, 15, 17:
+		return true
+	}
+	return false
 }
 
 // majorOfOfficialImage is the major of postgres:<major>[-variant], the

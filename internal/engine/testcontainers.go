@@ -130,18 +130,11 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		u := url.URL{Scheme: "postgres", User: url.UserPassword(user, password), Host: hostport, Path: "/" + database, RawQuery: "sslmode=disable"}
 		return u.String()
 	}
-	alive := func() error {
-		st, err := ctr.State(ctx)
-		if err != nil || st.Running {
-			return nil
-		}
-		return fmt.Errorf("the container of %s exited with code %d during start-up; its log ends:\n%s", image, st.ExitCode, logTail(ctx, ctr, 15))
-	}
 	timeout := t.StartTimeout
 	if timeout == 0 {
 		timeout = 2 * time.Minute
 	}
-	hostport, err := waitAnyReady(ctx, candidates, func(hp string) string { return urlFor(hp, db) }, timeout, alive)
+	hostport, err := waitAnyReady(ctx, candidates, func(hp string) string { return urlFor(hp, db) }, timeout, aliveCheck(ctx, ctr, image))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -169,6 +162,17 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		return nil, fmt.Errorf("ask the server in %s for its version: %w", image, err)
 	}
 	return pg, nil
+}
+
+// aliveCheck reports a container that exited, with its last log lines.
+func aliveCheck(ctx context.Context, ctr testcontainers.Container, image string) func() error {
+	return func() error {
+		st, err := ctr.State(ctx)
+		if err != nil || st.Running {
+			return nil
+		}
+		return fmt.Errorf("the container of %s exited with code %d during start-up; its log ends:\n%s", image, st.ExitCode, logTail(ctx, ctr, 15))
+	}
 }
 
 func randomHex(n int) string {

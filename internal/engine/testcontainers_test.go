@@ -15,7 +15,13 @@ import (
 // These tests run a real container of the image our fixtures use. Docker
 // must be running and postgres:15-alpine present (make image builds it
 // without a registry); Ryuk is disabled because it cannot be pulled here.
-const testImage = "postgres:15-alpine"
+// PGREVIEW_TEST_IMAGE runs them against another image (postgres:17, say).
+func testImage() string {
+	if img := os.Getenv("PGREVIEW_TEST_IMAGE"); img != "" {
+		return img
+	}
+	return "postgres:15-alpine"
+}
 
 // TestMain disables Ryuk, which cannot be pulled here; Stop removes
 // every container, and the tests check that it does.
@@ -45,7 +51,7 @@ func startContainer(t *testing.T, opts Options) *Postgres {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if opts.Image == "" {
-		opts.Image = testImage
+		opts.Image = testImage()
 	}
 	if opts.Session == "" {
 		opts.Session = testSession(t)
@@ -68,7 +74,7 @@ func TestTestcontainersRunsTheRepoImageWithItsSettings(t *testing.T) {
 		Database: "app",
 		Settings: map[string]string{"max_connections": "37", "work_mem": "8MB"},
 	})
-	if pg.Kind != KindTestcontainers || pg.Image != testImage || pg.Major != 15 || !regexp.MustCompile(`^15\.\d+$`).MatchString(pg.ServerVersion) {
+	if pg.Kind != KindTestcontainers || pg.Image != testImage() || pg.Major < 13 || !regexp.MustCompile(`^\d+\.\d+$`).MatchString(pg.ServerVersion) {
 		t.Fatalf("server not described: kind=%s image=%s major=%d version=%s", pg.Kind, pg.Image, pg.Major, pg.ServerVersion)
 	}
 	if got := containersOf(t, session); len(got) != 1 {
@@ -91,7 +97,7 @@ func TestTestcontainersRunsTheRepoImageWithItsSettings(t *testing.T) {
 		t.Fatalf("got db=%s user=%s super=%v fsync=%s synchronous_commit=%s max_connections=%s work_mem=%s",
 			db, user, super, fsync, syncCommit, maxConn, workMem)
 	}
-	if strings.Contains(pg.Describe(), "postgres:15-alpine") == false {
+	if !strings.Contains(pg.Describe(), testImage()) {
 		t.Fatalf("Describe() = %q", pg.Describe())
 	}
 
@@ -185,7 +191,7 @@ func TestTestcontainersReportsTheLogOfAServerThatDies(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// An invalid setting: initdb succeeds, then the server refuses to start.
-	pg, err := Testcontainers{}.Start(ctx, Options{Image: testImage, Session: session, Log: t.Logf,
+	pg, err := Testcontainers{}.Start(ctx, Options{Image: testImage(), Session: session, Log: t.Logf,
 		Settings: map[string]string{"max_connections": "lots"}})
 	if err == nil {
 		pg.Stop(ctx)
@@ -207,7 +213,7 @@ func TestTestcontainersStartTimeoutShowsTheContainerLog(t *testing.T) {
 	ctx := context.Background()
 	// A server that runs but never listens on TCP: the wait must give up
 	// at StartTimeout and show what the container printed.
-	pg, err := Testcontainers{StartTimeout: 4 * time.Second}.Start(ctx, Options{Image: testImage, Session: session, Log: t.Logf,
+	pg, err := Testcontainers{StartTimeout: 4 * time.Second}.Start(ctx, Options{Image: testImage(), Session: session, Log: t.Logf,
 		Settings: map[string]string{"listen_addresses": ""}})
 	if err == nil {
 		pg.Stop(ctx)
