@@ -78,9 +78,14 @@ func dockerIsLocal(dockerHost string) bool {
 	return err == nil && u.Scheme == "unix"
 }
 
+// inContainer reports whether we run in a Docker or Podman container.
 func inContainer() bool {
-	_, err := os.Stat("/.dockerenv")
-	return err == nil
+	for _, marker := range []string{"/.dockerenv", "/run/.containerenv"} {
+		if _, err := os.Stat(marker); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // waitAnyReady tries every candidate in parallel, round after round, until

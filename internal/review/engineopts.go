@@ -49,7 +49,36 @@ func engineOptions(opts Options, r *repo.Repo) engine.Options {
 	if eo.Major == 0 {
 		eo.Major = repo.MajorOfImage(eo.Image)
 	}
+	if why := unusableImage(eo.Image); why != "" {
+		declared := eo.Image
+		eo.Image = ""
+		if eo.Major > 0 {
+			eo.Image = fmt.Sprintf("postgres:%d", eo.Major)
+		}
+		eo.ImageSource = fmt.Sprintf("(standing in for %s %s, %s)", declared, eo.ImageSource, why)
+	}
 	return eo
+}
+
+// unusableImage says why the engine cannot run a declared image as the
+// official postgres image, or "" when it can.
+func unusableImage(ref string) string {
+	switch {
+	case ref == "":
+		return ""
+	case strings.ContainsAny(ref, "$ \t"):
+		return "an unresolved reference"
+	}
+	name, _, _ := strings.Cut(ref, "@")
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name = name[:i]
+	}
+	for _, family := range []string{"bitnami/postgresql", "bitnamilegacy/postgresql", "cloudnative-pg/postgresql"} {
+		if name == family || strings.HasSuffix(name, "/"+family) {
+			return "whose entrypoint does not take the official image's POSTGRES_* variables and -c flags"
+		}
+	}
+	return ""
 }
 
 func composeImageSource(db *repo.PostgresService) string {

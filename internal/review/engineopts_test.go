@@ -76,6 +76,10 @@ func TestEngineOptionsChoosesTheRepoImage(t *testing.T) {
 			"postgres:17", 17, "from --postgres-image", "shop"},
 		{"config version only", nil, "", config.Engine{Version: 15},
 			"", 15, "(PostgreSQL 15 from the config engine.version)", ""},
+		{"bitnami stand-in", map[string]string{"docker-compose.yml": "services:\n  db:\n    image: bitnami/postgresql:15.6.0\n"}, "", config.Engine{},
+			"postgres:15", 15, "(standing in for bitnami/postgresql:15.6.0 from docker-compose.yml:3 (service db), whose entrypoint does not take the official image's POSTGRES_* variables and -c flags)", ""},
+		{"unresolved FROM", map[string]string{"compose.yaml": composeBuild, "docker/db/Dockerfile": "ARG PG=16\nFROM postgres:${PG}\n"}, "", config.Engine{},
+			"", 0, "(standing in for postgres:${PG} from the FROM of docker/db/Dockerfile (service db in compose.yaml; the Dockerfile's other steps are not applied), an unresolved reference)", ""},
 		{"nothing declared", nil, "", config.Engine{},
 			"", 0, "(the default: the repo declares no Postgres image or version)", ""},
 	}
