@@ -114,6 +114,9 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if strings.Contains(err.Error(), "reaper") {
+			return nil, fmt.Errorf("start a container of %s: Ryuk, testcontainers' reaper container, could not start (%v); pgreview removes its containers itself: set TESTCONTAINERS_RYUK_DISABLED=true", image, err)
+		}
 		return nil, fmt.Errorf("start a container of %s: %v", image, err)
 	}
 	id := ctr.GetContainerID()
@@ -139,7 +142,8 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if strings.Contains(err.Error(), "during start-up") {
+		var exited *exitedError
+		if errors.As(err, &exited) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("container %.12s of %s: %v; its log ends:\n%s", id, image, err, logTail(ctx, ctr, 15))
@@ -153,7 +157,10 @@ func (t Testcontainers) Start(ctx context.Context, opts Options) (pg *Postgres, 
 		Database: db,
 		Settings: settings,
 		adminURL: urlFor(hostport, "postgres"),
+		// Removal must happen even when the caller's context is done.
 		stop: func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
 			err := ctr.Terminate(ctx, testcontainers.StopTimeout(0))
 			return errors.Join(err, removeSession(ctx, p.Client(), session))
 		},
@@ -171,8 +178,19 @@ func aliveCheck(ctx context.Context, ctr testcontainers.Container, image string)
 		if err != nil || st.Running {
 			return nil
 		}
-		return fmt.Errorf("the container of %s exited with code %d during start-up; its log ends:\n%s", image, st.ExitCode, logTail(ctx, ctr, 15))
+		return &exitedError{image: image, code: st.ExitCode, log: logTail(ctx, ctr, 15)}
 	}
+}
+
+// exitedError is a container that stopped before PostgreSQL answered.
+type exitedError struct {
+	image string
+	code  int
+	log   string
+}
+
+func (e *exitedError) Error() string {
+	return fmt.Sprintf("the container of %s exited with code %d during start-up; its log ends:\n%s", e.image, e.code, e.log)
 }
 
 func randomHex(n int) string {
