@@ -4,7 +4,8 @@
 #   docker run --rm -v "$PWD:/repo" -v /var/run/docker.sock:/var/run/docker.sock pgreview review /repo
 #
 # The review starts the repo's Postgres as a sibling container through the
-# mounted socket and reaches it at the container's address (or the one in
+# mounted socket and reaches it at whichever address answers first (the
+# bridge gateway, the container's own address, or only the host in
 # TESTCONTAINERS_HOST_OVERRIDE); see "Running pgreview in Docker" in the
 # README. Build arguments:
 #   GO_IMAGE, BASE_IMAGE  the builder and runtime bases (Debian bookworm, so
