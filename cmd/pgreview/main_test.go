@@ -33,8 +33,8 @@ func TestScripts(t *testing.T) {
 			// containers command sees this script's and no one else's.
 			env.Setenv("PGREVIEW_SESSION", "script-"+randomID())
 			env.Setenv("NO_COLOR", "1")
-			// The review's own engine is the local one unless a script
-			// says otherwise: fast, and no Docker needed.
+			// Scripts name their engine (--engine none|local|testcontainers);
+			// in auto mode a review uses testcontainers when Docker answers.
 			env.Setenv("HOME", env.WorkDir)
 			return nil
 		},
