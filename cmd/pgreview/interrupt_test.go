@@ -21,31 +21,14 @@ import (
 // that the review's container is gone. Docker and postgres:15-alpine are
 // needed, as for testcontainers.txtar.
 
-var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  error
-)
-
-// pgreviewBinary builds cmd/pgreview once per test binary.
-func pgreviewBinary(t *testing.T) string {
+// buildPgreview builds cmd/pgreview into dir.
+func buildPgreview(t *testing.T, dir string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pgreview-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binary = filepath.Join(dir, "pgreview")
-		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v", buildErr)
+	bin := filepath.Join(dir, "pgreview")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return binary
+	return bin
 }
 
 // slowRepo is a repository whose second migration runs for two minutes.
@@ -96,13 +79,13 @@ type review struct {
 	done    chan error
 }
 
-func startReview(t *testing.T, args ...string) *review {
+func startReview(t *testing.T, bin string, args ...string) *review {
 	t.Helper()
 	session := "kill-" + randomID()
 	report := filepath.Join(t.TempDir(), "report.json")
 	args = append([]string{"review", "-v", "--engine", "testcontainers", "--format", "json", "--fail-on", "never", "--output", report}, args...)
 	args = append(args, slowRepo(t))
-	cmd := exec.Command(pgreviewBinary(t), args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "TESTCONTAINERS_RYUK_DISABLED=true", "PGREVIEW_SESSION="+session)
 	r := &review{cmd: cmd, stderr: &lockedBuffer{}, report: report, session: session, done: make(chan error, 1)}
 	cmd.Stderr = r.stderr
@@ -185,10 +168,11 @@ func (r *review) assertCleanAndIncomplete(t *testing.T, why string) {
 	}
 }
 
-func TestSignalMidMigrationRemovesTheContainer(t *testing.T) {
+func TestStoppedReviewLeavesNoContainer(t *testing.T) {
+	bin := buildPgreview(t, t.TempDir())
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
-			r := startReview(t)
+		t.Run(sig.String()+" mid-migration", func(t *testing.T) {
+			r := startReview(t, bin)
 			r.waitFor(t, "the slow migration to start", func() bool {
 				return strings.Contains(r.stderr.String(), "migration 2/2")
 			})
@@ -200,18 +184,16 @@ func TestSignalMidMigrationRemovesTheContainer(t *testing.T) {
 			r.assertCleanAndIncomplete(t, "interrupted; the report is incomplete")
 		})
 	}
-}
-
-func TestSignalWhileTheContainerStartsRemovesIt(t *testing.T) {
-	r := startReview(t)
-	r.waitFor(t, "the container to exist", func() bool { return len(sessionContainers(t, r.session)) > 0 })
-	r.cmd.Process.Signal(syscall.SIGINT)
-	r.assertCleanAndIncomplete(t, "interrupted; the report is incomplete")
-}
-
-func TestTimeoutRemovesTheContainer(t *testing.T) {
-	r := startReview(t, "--timeout", "20s")
-	r.waitFor(t, "the container to exist", func() bool { return len(sessionContainers(t, r.session)) > 0 })
-	r.assertCleanAndIncomplete(t, "timed out; the report is incomplete")
-	t.Logf("the review's log when it stopped:\n%s", r.stderr.String())
+	t.Run("interrupt while the container starts", func(t *testing.T) {
+		r := startReview(t, bin)
+		r.waitFor(t, "the container to exist", func() bool { return len(sessionContainers(t, r.session)) > 0 })
+		r.cmd.Process.Signal(syscall.SIGINT)
+		r.assertCleanAndIncomplete(t, "interrupted; the report is incomplete")
+	})
+	t.Run("timeout", func(t *testing.T) {
+		r := startReview(t, bin, "--timeout", "20s")
+		r.waitFor(t, "the container to exist", func() bool { return len(sessionContainers(t, r.session)) > 0 })
+		r.assertCleanAndIncomplete(t, "timed out; the report is incomplete")
+		t.Logf("the review's log when it stopped:\n%s", r.stderr.String())
+	})
 }
