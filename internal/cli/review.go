@@ -34,7 +34,7 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	fs.StringVar(&f.engine, "engine", "", "auto, testcontainers, local, dsn or none (default: config, else auto)")
 	fs.StringVar(&f.databaseURL, "database-url", "", "a Postgres server to create a throwaway database in (also PGREVIEW_DATABASE_URL)")
 	fs.StringVar(&f.configFile, "config", "", "config `FILE` (default DIR/.pgreview.yml)")
-	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service)")
+	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service, else its CI postgres service, else postgres:<major>)")
 	fs.StringVar(&f.migrateCommand, "migrate-command", "", "run this command to apply migrations, with DATABASE_URL set")
 	fs.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fs.BoolVar(&f.verbose, "v", false, "report progress on stderr")
