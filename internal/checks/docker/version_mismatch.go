@@ -102,6 +102,30 @@ func imageDecls(r *repo.Repo) []declaredMajor {
 			}
 		}
 	}
+	for _, w := range r.Workflows() {
+		if dbsite.IsFixturePath(w.Path) {
+			continue
+		}
+		for _, j := range w.Jobs {
+			cs := j.Services
+			if j.Container != nil {
+				cs = append(cs, j.Container)
+			}
+			for _, c := range cs {
+				img := c.Image.Raw
+				if strings.Contains(img, "${{") || !repo.IsPostgresImage(img) {
+					continue // a matrix of versions is a choice, not a drift
+				}
+				if m := repo.MajorOfImage(img); m > 0 {
+					line := c.Image.Line
+					if line == 0 {
+						line = c.Line
+					}
+					out = append(out, declaredMajor{major: m, what: fmt.Sprintf("CI job %s's %s image %s", j.ID, serviceWord(c.Name), img), at: loc(w.Path, line)})
+				}
+			}
+		}
+	}
 	for _, d := range r.Dockerfiles() {
 		if dbsite.IsFixturePath(d.Path) {
 			continue
@@ -212,4 +236,11 @@ func docDecls(r *repo.Repo) []declaredMajor {
 		}
 	}
 	return out
+}
+
+func serviceWord(name string) string {
+	if name == "" {
+		return "container"
+	}
+	return "service " + name + ""
 }

@@ -21,6 +21,7 @@ var fixtureSecrets = []string{
 	"Xk29-prod-pw", "hunter2-default", "Cmd-line-pw9", "Sh0p-Pr0d-Pass", "changethis", "Zq7-real-Prod-2024",
 	"Pr0d-Secret-9", "Tr1cky-Pass-42", "supersecret1", "Baked-In-77", "Pyd4ntic-pw", "s3cr3t-Shop-2024",
 	"Dec0uple-pw", "Zx81-hardcoded", "djang0-Pass", "K9-conn-pass", "G0-secret-pw", "hunter2-go", "fallback-Pw-1",
+	"Pr0d-from-CI-7", "Depl0y-Secret", "Run-Step-Pw9",
 }
 
 func TestFindingsNeverQuoteSecrets(t *testing.T) {
