@@ -96,6 +96,10 @@ func IsTestPath(p string) bool {
 		case "tests", "test", "testing", "testdata", "spec", "e2e", "integration_tests", "fixtures":
 			return true
 		}
+		// Go test-helper packages: httptest, enginetest, checktest.
+		if strings.HasSuffix(base, ".go") && len(dir) > 4 && strings.HasSuffix(dir, "test") {
+			return true
+		}
 	}
 	return strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" ||
 		strings.HasSuffix(base, "_test.go") || strings.Contains(base, ".test.") || strings.Contains(base, "-test.") ||
@@ -109,6 +113,18 @@ func IsMigrationPath(p string) bool {
 	l := strings.ToLower(p)
 	for _, dir := range strings.Split(path.Dir(l), "/") {
 		if dir == "alembic" || dir == "migrations" || dir == "migration" || dir == "versions" {
+			return true
+		}
+	}
+	return false
+}
+
+// IsFixturePath reports whether a file is a fixture of the repository's
+// own tests (under testdata/ or fixtures/): sample input, not the
+// repository's configuration.
+func IsFixturePath(p string) bool {
+	for _, dir := range strings.Split(path.Dir(strings.ToLower(p)), "/") {
+		if dir == "testdata" || dir == "fixtures" || dir == "__fixtures__" {
 			return true
 		}
 	}

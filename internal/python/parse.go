@@ -287,6 +287,11 @@ func (b *builder) funcDef(n *sitter.Node, decos []*Expr, sc *scope) {
 			}
 			f.Params = append(f.Params, b.text(name))
 			f.ParamTypes = append(f.ParamTypes, b.text(p.ChildByFieldName("type")))
+			// Defaults run where the function is defined: Depends(get_db)
+			// and Query(...) calls are modelled in the enclosing scope.
+			if v := p.ChildByFieldName("value"); v != nil {
+				b.expr(v, sc)
+			}
 		}
 	}
 	body := n.ChildByFieldName("body")

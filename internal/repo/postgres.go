@@ -46,12 +46,13 @@ func (r *Repo) DBService() *PostgresService {
 	})
 }
 
-// dockerfileFrom returns the image of the last FROM in a Dockerfile, with
-// its ARG defaults applied.
+// dockerfileFrom returns the image of the last FROM in a Dockerfile, as
+// written: ARG references stay unresolved, so the engine can say so
+// (Dockerfiles()[i].Stages[j].Image has them resolved from ARG defaults).
 func (r *Repo) dockerfileFrom(p string) string {
 	d := r.Dockerfile(p)
 	if d == nil || len(d.Stages) == 0 {
 		return ""
 	}
-	return d.Stages[len(d.Stages)-1].Image
+	return d.Stages[len(d.Stages)-1].RawImage
 }

@@ -83,6 +83,8 @@ func runDBDataVolume(p *check.Pass) error {
 	case major > 0 && major < 18 && parent != nil:
 		p.Reportf(loc(parent.file, parent.Line), "%s mounts its volume at %s, but PostgreSQL %d writes to %s, which the image declares as its own anonymous volume: the data is not in %s; mount it at %s",
 			db.Name, dataRoot18, major, dataDir, sourceName(parent), dataDir)
+	case major == 0:
+		p.Reportf(loc(db.File, db.Line), "database service %s has no volume on its data directory: the data is lost when the container is removed; pin the image's major version, then mount a named volume at /var/lib/postgresql/data (up to 17) or /var/lib/postgresql (18+)", db.Name)
 	default:
 		p.Reportf(loc(db.File, db.Line), "database service %s has no volume on its data directory %s: the data is lost when the container is removed; add a named volume (pgdata:%s)",
 			db.Name, dataDir, suggestMount(major, dataDir))

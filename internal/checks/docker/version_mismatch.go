@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/dbsite"
+	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -43,7 +45,7 @@ func runPostgresVersionMismatch(p *check.Pass) error {
 	decls := imageDecls(p.Repo)
 	decls = append(decls, codeImageDecls(p.Repo)...)
 	var ref *declaredMajor
-	if db := p.Repo.DBService(); db != nil {
+	if db := p.Repo.DBService(); db != nil && !dbsite.IsFixturePath(db.File) {
 		if m := repo.MajorOfImage(db.Image); m > 0 {
 			line := db.Service.Image.Line
 			if line == 0 {
@@ -87,6 +89,9 @@ func runPostgresVersionMismatch(p *check.Pass) error {
 func imageDecls(r *repo.Repo) []declaredMajor {
 	var out []declaredMajor
 	for _, cf := range r.Compose() {
+		if dbsite.IsFixturePath(cf.Path) {
+			continue
+		}
 		for _, s := range cf.Services {
 			ref := s.ImageRef()
 			if s.Image.Raw == "" || !repo.IsPostgresImage(ref) {
@@ -97,7 +102,34 @@ func imageDecls(r *repo.Repo) []declaredMajor {
 			}
 		}
 	}
+	for _, w := range r.Workflows() {
+		if dbsite.IsFixturePath(w.Path) {
+			continue
+		}
+		for _, j := range w.Jobs {
+			cs := j.Services
+			if j.Container != nil {
+				cs = append(cs, j.Container)
+			}
+			for _, c := range cs {
+				img := c.Image.Raw
+				if strings.Contains(img, "${{") || !repo.IsPostgresImage(img) {
+					continue // a matrix of versions is a choice, not a drift
+				}
+				if m := repo.MajorOfImage(img); m > 0 {
+					line := c.Image.Line
+					if line == 0 {
+						line = c.Line
+					}
+					out = append(out, declaredMajor{major: m, what: fmt.Sprintf("CI job %s's %s image %s", j.ID, serviceWord(c.Name), img), at: loc(w.Path, line)})
+				}
+			}
+		}
+	}
 	for _, d := range r.Dockerfiles() {
+		if dbsite.IsFixturePath(d.Path) {
+			continue
+		}
 		for _, st := range d.Stages {
 			if m := repo.MajorOfImage(st.Image); m > 0 && repo.IsPostgresImage(st.Image) {
 				out = append(out, declaredMajor{major: m, what: "FROM " + st.Image, at: loc(d.Path, st.Line)})
@@ -121,16 +153,46 @@ func codeImageDecls(r *repo.Repo) []declaredMajor {
 			}
 		}
 	}
+	// Only images handed to something (a call's argument, a struct field):
+	// a string compared in a test is not a container that runs.
 	for _, m := range r.Python() {
-		for _, s := range m.Strings {
-			add(m.Path, s.Line, s.Value)
+		if dbsite.IsFixturePath(m.Path) {
+			continue
+		}
+		for _, c := range m.Calls {
+			args := append([]*python.Expr{}, c.Args...)
+			for _, k := range c.Kwargs {
+				args = append(args, k.Value)
+			}
+			for _, a := range args {
+				if a != nil && a.Kind == python.Str {
+					add(m.Path, a.Line, a.Value)
+				}
+			}
 		}
 	}
 	for _, gf := range r.Go() {
+		if dbsite.IsFixturePath(gf.Path) {
+			continue
+		}
+		lit := func(e ast.Expr) {
+			if l, ok := e.(*ast.BasicLit); ok && l.Kind == token.STRING {
+				if s, err := strconv.Unquote(l.Value); err == nil {
+					add(gf.Path, gf.Line(l.Pos()), s)
+				}
+			}
+		}
 		ast.Inspect(gf.AST, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				if s, err := strconv.Unquote(lit.Value); err == nil {
-					add(gf.Path, gf.Line(lit.Pos()), s)
+			switch x := n.(type) {
+			case *ast.CallExpr:
+				for _, a := range x.Args {
+					lit(a)
+				}
+			case *ast.KeyValueExpr:
+				lit(x.Value)
+			case *ast.ValueSpec:
+				for _, v := range x.Values {
+					lit(v)
 				}
 			}
 			return true
@@ -152,6 +214,9 @@ var (
 func docDecls(r *repo.Repo) []declaredMajor {
 	var out []declaredMajor
 	for _, d := range r.Docs() {
+		if dbsite.IsFixturePath(d.Path) {
+			continue
+		}
 		base := strings.ToLower(path.Base(d.Path))
 		if strings.HasPrefix(base, "changelog") || strings.HasPrefix(base, "history") || strings.HasPrefix(base, "news") || strings.HasPrefix(base, "release") {
 			continue
@@ -171,4 +236,11 @@ func docDecls(r *repo.Repo) []declaredMajor {
 		}
 	}
 	return out
+}
+
+func serviceWord(name string) string {
+	if name == "" {
+		return "container"
+	}
+	return "service " + name + ""
 }

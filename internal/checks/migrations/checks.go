@@ -5,5 +5,8 @@ import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
 var Checks = []*check.Check{
+	AlembicURLHardcoded,
+	AlembicMetadataNone,
+	AlembicCompareType,
 	MigrationFails,
 }

@@ -26,16 +26,17 @@ var CommittedCredentials = &check.Check{
 	Severity: check.Critical,
 	Doc: `Keep database passwords out of the repository.
 
-A password in a compose file, a committed .env, alembic.ini, a Dockerfile
-or a code default is readable by everyone with access to the repository,
+A password in a compose file, a committed .env, alembic.ini, a Dockerfile,
+a CI workflow or a code default is readable by everyone with access to the repository,
 its forks and its history, and it tends to reach production unchanged.
 Well-known defaults (postgres, password, changethis) are the first thing
 an attacker tries. Read passwords from the environment or a secret store:
 "${POSTGRES_PASSWORD:?set it}" in compose, os.environ["DB_PASSWORD"]
 without a default in code, an untracked .env with a committed
 .env.example of placeholders. Rotate any password that was committed.
-Test configuration that points at a throwaway local database is not
-reported.`,
+In CI, use ${{ secrets.NAME }}. Test configuration that points at a
+throwaway local database (a workflow's Postgres service container, a
+conftest.py on localhost) is not reported.`,
 	Run: runCommittedCredentials,
 }
 
@@ -66,6 +67,7 @@ func runCommittedCredentials(p *check.Pass) error {
 	s.dockerfiles()
 	s.python()
 	s.golang()
+	s.workflows()
 	return nil
 }
 
@@ -502,4 +504,81 @@ func importsDBPackage(f *ast.File) bool {
 		}
 	}
 	return false
+}
+
+// workflows: passwords in CI env blocks and URLs in run scripts. The
+// credentials of a Postgres service container are a throwaway database
+// that lives as long as the job, and so are URLs to it (localhost, the
+// service name): neither is reported. ${{ secrets.X }} is the fix.
+func (s *credentialScan) workflows() {
+	for _, w := range s.p.Repo.Workflows() {
+		if dbsite.IsFixturePath(w.Path) {
+			continue
+		}
+		throwaway := map[string]bool{}
+		services := map[string]bool{}
+		for _, j := range w.Jobs {
+			for _, c := range j.Services {
+				services[c.Name] = true
+				if repo.IsPostgresImage(c.Image.Raw) {
+					for _, e := range c.Env {
+						if pgurl.IsPasswordKey(e.Key) {
+							throwaway[e.Raw] = true
+						}
+					}
+				}
+			}
+		}
+		local := func(host string) bool {
+			return host == "" || pgurl.IsLoopback(host) || services[host] || strings.Contains(host, "${{")
+		}
+		check := func(e repo.EnvVar, where string) {
+			v := e.Raw
+			if strings.Contains(v, "${{") || throwaway[v] {
+				return
+			}
+			if (isDBPasswordKey(e.Key) || isGenericPasswordKey(e.Key)) && secretValue(v) {
+				s.report(w.Path, e.Line, fmt.Sprintf("%s in %s is a password written in the workflow", e.Key, where),
+					"store it as a repository secret and use ${{ secrets."+e.Key+" }}", v)
+				return
+			}
+			if c, ok := pgurl.Parse(v); ok && c.HasPassword && secretValue(c.Password()) && !local(c.Host()) && !throwaway[c.Password()] {
+				s.report(w.Path, e.Line, fmt.Sprintf("%s in %s is a database URL with the password written in it", e.Key, where),
+					"store the URL as a repository secret: ${{ secrets."+e.Key+" }}", c.Password())
+			}
+		}
+		for _, e := range w.Env {
+			check(e, "the workflow's env")
+		}
+		for _, j := range w.Jobs {
+			for _, e := range j.Env {
+				check(e, "job "+j.ID)
+			}
+			for _, c := range j.Services {
+				if repo.IsPostgresImage(c.Image.Raw) {
+					continue
+				}
+				for _, e := range c.Env {
+					check(e, "service "+c.Name+" of job "+j.ID)
+				}
+			}
+			for _, st := range j.Steps {
+				for _, e := range st.Env {
+					check(e, "a step of job "+j.ID)
+				}
+				urls, offsets := pgurl.Find(st.Run.Raw)
+				for i, c := range urls {
+					if !c.HasPassword || !secretValue(c.Password()) || local(c.Host()) || throwaway[c.Password()] {
+						continue
+					}
+					line := st.Run.Line + strings.Count(st.Run.Raw[:offsets[i]], "\n")
+					if strings.Contains(st.Run.Raw, "\n") {
+						line++ // a block scalar starts on the next line
+					}
+					s.report(w.Path, line, fmt.Sprintf("a run step of job %s has a database URL with the password written in it", j.ID),
+						"pass it through env: from ${{ secrets.DATABASE_URL }}", c.Password())
+				}
+			}
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 )
 
@@ -81,6 +82,9 @@ const (
 func pythonInjection(p *check.Pass, report func(check.Finding)) {
 	proj := p.Repo.PythonProject()
 	for _, m := range p.Repo.Python() {
+		if dbsite.IsTestPath(m.Path) {
+			continue // tests build their own throwaway SQL
+		}
 		for _, c := range m.Calls {
 			var arg *python.Expr
 			switch {
@@ -174,8 +178,8 @@ func pyOrigin(proj *python.Project, m *python.Module, c *python.Call, leaf *pyth
 					return fromFixedList
 				}
 			}
-		case strings.HasSuffix(call.Qualified, "sql.Identifier") || strings.HasSuffix(call.Qualified, "quoted_name") || call.Method == "quote_ident" || call.Method == "quote_identifier":
-			return fromFixedList
+		case strings.HasSuffix(call.Qualified, "sql.Identifier") || strings.HasSuffix(call.Qualified, "quoted_name"), quotes(call.Method):
+			return fromConstants
 		}
 	}
 	// A loop variable over a constant tuple: for t in ("a", "b").
@@ -201,7 +205,9 @@ func leafName(v *python.Value) string {
 	if v.Kind == python.FromEnv {
 		return "$" + v.Env
 	}
-	if v.Expr != nil {
+	if v.Expr != nil && !strings.ContainsAny(v.Expr.Text, "\"'") {
+		// Expression text with a string literal in it could carry a
+		// secret (os.getenv("X", "default")): it is never quoted.
 		t := v.Expr.Text
 		if len(t) > 40 {
 			t = t[:40] + "…"
@@ -224,4 +230,11 @@ func quoteNames(names []string) string {
 		out = append(out[:3], "…")
 	}
 	return strings.Join(out, ", ")
+}
+
+// quotes: a function whose name says it quotes or escapes an identifier or
+// a literal (quote_ident, QuoteIdentifier, ident, escape_literal).
+func quotes(name string) bool {
+	l := strings.ToLower(name)
+	return strings.Contains(l, "quote") || strings.Contains(l, "escape") || strings.Contains(l, "sanitize") || l == "ident" || strings.HasSuffix(l, "ident") || strings.HasSuffix(l, "identifier")
 }

@@ -31,6 +31,9 @@ type goBuilt struct {
 
 func goInjection(p *check.Pass, report func(check.Finding)) {
 	for _, gf := range p.Repo.Go() {
+		if gf.Test || dbsite.IsTestPath(gf.Path) {
+			continue // tests build their own throwaway SQL
+		}
 		dbsite.WalkGo(gf.AST, func(call *ast.CallExpr, stack []ast.Node) {
 			sel, ok := call.Fun.(*ast.SelectorExpr)
 			if !ok || !goSinks[sel.Sel.Name] || len(call.Args) == 0 {
@@ -178,12 +181,48 @@ func sprintfVerbs(f string) []byte {
 // identifiers quoted by the driver, values from a fixed list (a range over
 // a literal slice), or anything else.
 func goArgOrigin(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.Pos) origin {
+	return goArgOriginDepth(gf, stack, e, pos, 0)
+}
+
+func goArgOriginDepth(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.Pos, depth int) origin {
+	if depth > 4 {
+		return fromOutside
+	}
 	switch x := e.(type) {
 	case *ast.BasicLit:
 		return fromConstants
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			l := goArgOriginDepth(gf, stack, x.X, pos, depth+1)
+			if r := goArgOriginDepth(gf, stack, x.Y, pos, depth+1); r > l {
+				return r
+			}
+			return l
+		}
+		return fromConstants // arithmetic
 	case *ast.CallExpr:
 		callee := dbsite.GoCallee(dbsite.GoImports(gf.AST), x)
 		name := exprString(x.Fun)
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok && quotes(sel.Sel.Name) {
+			return fromConstants
+		}
+		if id, ok := x.Fun.(*ast.Ident); ok && quotes(id.Name) {
+			return fromConstants
+		}
+		if callee == "fmt.Sprintf" && len(x.Args) > 0 {
+			// A name built from numbers and constants: fmt.Sprintf("t_%d", n).
+			verbs := sprintfVerbs(strings.Trim(exprStringLit(x.Args[0]), "`\""))
+			worst := fromConstants
+			for i, a := range x.Args[1:] {
+				if i < len(verbs) && strings.IndexByte("dfeEgGtbcoU", verbs[i]) >= 0 {
+					continue
+				}
+				if o := goArgOriginDepth(gf, stack, a, pos, depth+1); o > worst {
+					worst = o
+				}
+			}
+			return worst
+		}
 		switch {
 		case strings.HasSuffix(name, ".Sanitize") || strings.HasSuffix(callee, "pq.QuoteIdentifier") || strings.HasSuffix(callee, "pq.QuoteLiteral"),
 			callee == "strconv.Itoa" || callee == "strconv.FormatInt" || callee == "strconv.FormatFloat":
@@ -202,12 +241,17 @@ func goArgOrigin(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.Pos) o
 			}
 		}
 		if v := goBindingExpr(gf, stack, x.Name, pos); v != nil {
-			if _, ok := v.(*ast.BasicLit); ok {
-				return fromConstants
-			}
+			return goArgOriginDepth(gf, stack, v, v.Pos(), depth+1)
 		}
 	}
 	return fromOutside
+}
+
+func exprStringLit(e ast.Expr) string {
+	if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+		return lit.Value
+	}
+	return ""
 }
 
 // goBindingExpr is the value last assigned to name before pos in the
