@@ -36,6 +36,7 @@ var (
 	schemaOnly = regexp.MustCompile(`(--schema-only|\s-s\b|--section[= ]pre-data)`)
 	backupConf = regexp.MustCompile(`(?i)(backup_retention_period\s*=\s*[1-9]|backup_retention_days\s*=\s*[1-9]|point_in_time_recovery_enabled\s*=\s*true|kind:\s*ScheduledBackup|barmanObjectStore:|enableLogicalBackup:\s*true|postgres-backup-(local|s3)|pg-backup|db-backup)`)
 	backupDocs = regexp.MustCompile(`(?i)(\bpg_dump(all)?\b|\bpg_basebackup\b|pgbackrest|\bwal-g\b|\bbarman\b|point[- ]in[- ]time recovery|\bPITR\b|automated backups?|backup retention|nightly backups?|daily backups?|backups? (are|is) (taken|kept|stored|scheduled))`)
+	pgRestore  = regexp.MustCompile(`\bpg_restore\b`)
 	restoreRe  = regexp.MustCompile(`(?i)(\bpg_restore\b|\brestor(e|es|ed|ing)\b|\bpoint[- ]in[- ]time recovery\b|\bPITR\b|\brecover(y|ing)? (from|the) (a )?backup)`)
 )
 
@@ -44,7 +45,7 @@ func runBackupProcedure(p *check.Pass) error {
 		return nil
 	}
 	backups := 0
-	for _, h := range grepOperational(p.Repo, backupTool) {
+	for _, h := range append(grepOperational(p.Repo, backupTool), grepWorkflows(p.Repo, backupTool, true)...) {
 		if schemaOnly.MatchString(h.Text) || strings.Contains(h.Text, "pg_restore") {
 			continue
 		}
@@ -70,7 +71,7 @@ func runBackupProcedure(p *check.Pass) error {
 		restores++
 		p.Evidence(h.at(), "restore documented: %s", short(h.Text))
 	}
-	for _, h := range grepOperational(p.Repo, regexp.MustCompile(`\bpg_restore\b`)) {
+	for _, h := range append(grepOperational(p.Repo, pgRestore), grepWorkflows(p.Repo, pgRestore, false)...) {
 		restores++
 		p.Evidence(h.at(), "restore script: %s", short(h.Text))
 	}

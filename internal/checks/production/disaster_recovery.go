@@ -37,7 +37,7 @@ func runDisasterRecovery(p *check.Pass) error {
 	for _, h := range objs {
 		p.Evidence(h.at(), "recovery objectives documented: %s", short(h.Text))
 	}
-	offsite := grepOperational(p.Repo, offsiteOps)
+	offsite := append(grepOperational(p.Repo, offsiteOps), grepWorkflows(p.Repo, offsiteOps, true)...)
 	for _, h := range offsite {
 		p.Evidence(h.at(), "backups leave the site: %s", short(h.Match))
 	}

@@ -27,7 +27,7 @@ func (h hit) at() check.Location { return at(h.File, h.Line) }
 // Kubernetes and Helm YAML, Terraform.
 func operational(f *repo.File) bool {
 	switch f.Kind {
-	case repo.KindShell, repo.KindWorkflow, repo.KindCompose, repo.KindDockerfile, repo.KindYAML:
+	case repo.KindShell, repo.KindCompose, repo.KindDockerfile, repo.KindYAML:
 		return true
 	case repo.KindOther:
 		base := strings.ToLower(path.Base(f.Path))
@@ -67,6 +67,41 @@ var trailingComment = regexp.MustCompile(`\s+(#|//)\s.*$`)
 
 // htmlComment is not part of the rendered documentation.
 var htmlComment = regexp.MustCompile(`<!--.*?-->`)
+
+// grepWorkflows finds the run steps of GitHub workflows that match re;
+// with scheduled, only in workflows that run on a schedule or by hand
+// (a pg_dump in a pull-request build is not a backup).
+func grepWorkflows(r *repo.Repo, re *regexp.Regexp, scheduled bool) []hit {
+	var out []hit
+	for _, w := range r.Workflows() {
+		if scheduled && !runsOnSchedule(w) {
+			continue
+		}
+		for _, job := range w.Jobs {
+			for _, st := range job.Steps {
+				for _, line := range strings.Split(st.Run.Raw, "\n") {
+					line = trailingComment.ReplaceAllString(line, "")
+					if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+						if m := re.FindString(line); m != "" {
+							out = append(out, hit{File: w.Path, Text: t, Match: m, Line: st.Run.Line})
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func runsOnSchedule(w *repo.Workflow) bool {
+	for _, on := range w.On {
+		if on == "schedule" || on == "workflow_dispatch" {
+			return true
+		}
+	}
+	return false
+}
 
 // negation marks documentation that says something is missing.
 var negation = regexp.MustCompile(`(?i)\b(no|not|never|none|without|todo|tbd|missing|lack|don't|do not|doesn't|does not|isn't|aren't|won't|yet to)\b`)

@@ -31,7 +31,7 @@ func runUpgradeProcedure(p *check.Pass) error {
 	if notRunning(p) {
 		return nil
 	}
-	for _, h := range grepOperational(p.Repo, upgradeOps) {
+	for _, h := range append(grepOperational(p.Repo, upgradeOps), grepWorkflows(p.Repo, upgradeOps, false)...) {
 		p.Evidence(h.at(), "upgrade tooling: %s", short(h.Text))
 	}
 	for _, h := range grepDocs(p.Repo, upgradeDocs) {

@@ -70,16 +70,15 @@ var realServer = map[string]bool{
 }
 
 var (
-	pgURL       = regexp.MustCompile(`^postgres(ql)?(\+\w+)?://`)
-	testDBName  = regexp.MustCompile(`(?i)/[\w-]*test[\w-]*(\?|$)`)
-	sqliteURL   = regexp.MustCompile(`^sqlite(\+\w+)?://`)
-	servicesPG  = regexp.MustCompile(`^\s*image:\s*["']?(postgres|postgis/postgis|timescale/timescaledb|pgvector/pgvector)[:@"'\s]`)
-	servicesKey = regexp.MustCompile(`^\s+services:\s*$`)
+	pgURL      = regexp.MustCompile(`^postgres(ql)?(\+\w+)?://`)
+	testDBName = regexp.MustCompile(`(?i)/[\w-]*test[\w-]*(\?|$)`)
+	sqliteURL  = regexp.MustCompile(`^sqlite(\+\w+)?://`)
 )
 
 var (
-	testDBEnv    = regexp.MustCompile(`^[A-Z0-9_]*(TEST[A-Z0-9_]*(DATABASE|DB|DSN|PG|POSTGRES)|(DATABASE|DB|DSN|PG|POSTGRES)[A-Z0-9_]*TEST)[A-Z0-9_]*$`)
-	ciInstallsPG = regexp.MustCompile(`(uses:\s*(ankane/setup-postgres|harmon758/postgresql-action|ikalnytskyi/action-setup-postgres|nyurik/action-setup-postgis)\b|(apt-get|apt|brew)\s+install\b.*\bpostgresql\b)`)
+	testDBEnv        = regexp.MustCompile(`^[A-Z0-9_]*(TEST[A-Z0-9_]*(DATABASE|DB|DSN|PG|POSTGRES)|(DATABASE|DB|DSN|PG|POSTGRES)[A-Z0-9_]*TEST)[A-Z0-9_]*$`)
+	setupPostgres    = regexp.MustCompile(`^(ankane/setup-postgres|harmon758/postgresql-action|ikalnytskyi/action-setup-postgres|nyurik/action-setup-postgis)\b`)
+	installsPostgres = regexp.MustCompile(`(apt-get|apt|brew)\s+install\b[^\n]*\bpostgresql\b`)
 )
 
 func readSetup(r *repo.Repo) *setup {
@@ -208,14 +207,6 @@ func readSetup(r *repo.Repo) *setup {
 	for _, c := range ciServices(r) {
 		add(c, true)
 	}
-	for _, f := range r.FilesOf(repo.KindWorkflow) {
-		for i, line := range strings.Split(f.Text(), "\n") {
-			if m := ciInstallsPG.FindString(line); m != "" {
-				add(citation{f.Path, "CI installs Postgres (" + strings.TrimSpace(m) + ")", i + 1}, true)
-				break
-			}
-		}
-	}
 	for _, f := range r.FilesOf(repo.KindSQL) {
 		if dbsite.IsTestPath(f.Path) {
 			for _, t := range dbcode.CreatedTables(f.Text()) {
@@ -283,24 +274,23 @@ func appTables(r *repo.Repo) map[string]bool {
 	return out
 }
 
-// ciServices finds Postgres service containers in GitHub workflows.
+// ciServices finds what gives CI jobs a Postgres: service containers of
+// a Postgres image, and steps that install one.
 func ciServices(r *repo.Repo) []citation {
 	var out []citation
-	for _, f := range r.FilesOf(repo.KindWorkflow) {
-		inServices := false
-		indent := 0
-		for i, line := range strings.Split(f.Text(), "\n") {
-			trimmed := strings.TrimLeft(line, " ")
-			if servicesKey.MatchString(line) {
-				inServices, indent = true, len(line)-len(trimmed)
-				continue
+	for _, w := range r.Workflows() {
+		for _, job := range w.Jobs {
+			for _, svc := range job.Services {
+				if repo.IsPostgresImage(svc.Image.Raw) {
+					out = append(out, citation{w.Path, "CI service container " + svc.Image.Raw, svc.Image.Line})
+				}
 			}
-			if inServices && trimmed != "" && len(line)-len(trimmed) <= indent {
-				inServices = false
-			}
-			if inServices && servicesPG.MatchString(line) {
-				image := strings.Trim(strings.TrimSpace(strings.TrimPrefix(trimmed, "image:")), `"'`)
-				out = append(out, citation{f.Path, "CI service container " + image, i + 1})
+			for _, st := range job.Steps {
+				if m := setupPostgres.FindString(st.Uses.Raw); m != "" {
+					out = append(out, citation{w.Path, "CI installs Postgres (" + m + ")", st.Uses.Line})
+				} else if m := installsPostgres.FindString(st.Run.Raw); m != "" {
+					out = append(out, citation{w.Path, "CI installs Postgres (" + m + ")", st.Run.Line})
+				}
 			}
 		}
 	}
