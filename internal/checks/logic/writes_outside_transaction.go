@@ -1,8 +1,11 @@
 package logic
 
 import (
+	"strings"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/python"
 )
 
 // WritesOutsideTransaction finds related writes that commit separately.
@@ -15,8 +18,10 @@ var WritesOutsideTransaction = &check.Check{
 Two writes in one operation (an order and its first event, both legs of a
 transfer) that commit separately can half-happen: when the second fails the
 first stays, and the data is inconsistent. In Go every pool.Exec / db.Exec
-outside a transaction commits on its own; in Python a commit() between two
-writes splits them. Put them in one transaction:
+outside a transaction commits on its own, and so does every asyncpg
+conn.execute outside "async with conn.transaction()"; with a SQLAlchemy
+session a commit() between two writes splits them. Put them in one
+transaction:
 
   err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
       if _, err := tx.Exec(ctx, updateOrder, id); err != nil {
@@ -48,6 +53,7 @@ func runWritesOutsideTransaction(p *check.Pass) error {
 				continue
 			}
 			pythonSplitCommits(p, pm, pf)
+			asyncpgAutocommit(p, pm, pf)
 		}
 	}
 	for _, f := range dbcode.GoIndex(p.Repo).Files {
@@ -101,4 +107,40 @@ func pythonSplitCommits(p *check.Pass, pm *dbcode.PyModule, pf *dbcode.PyFunc) {
 			done = append(done, seg)
 		}
 	}
+}
+
+// asyncpgAutocommit reports two writes of one function on an asyncpg
+// connection or pool outside "async with conn.transaction()": asyncpg
+// commits every statement on its own unless a transaction is open.
+func asyncpgAutocommit(p *check.Pass, pm *dbcode.PyModule, pf *dbcode.PyFunc) {
+	if !pm.ImportsAny("asyncpg") || pm.ImportsAny("sqlalchemy", "sqlmodel", "databases") {
+		return
+	}
+	first := map[string]*dbcode.PyCall{}
+	for _, c := range pf.Calls {
+		if !c.Await || c.Op != dbcode.OpWrite || c.Method != "execute" || len(c.Loops) > 0 || c.Conditional || c.Handler != nil || inTransaction(c) {
+			continue
+		}
+		if strings.Contains(strings.ToLower(c.Recv), "session") {
+			continue
+		}
+		f := first[c.Recv]
+		if f == nil {
+			first[c.Recv] = c
+			continue
+		}
+		p.Reportf(at(pm.Path, c.Line), "%s() writes twice through asyncpg outside a transaction (%s at line %d, then %s): asyncpg commits each statement on its own, so when this one fails the first stays; wrap both in \"async with %s.transaction():\"", pf.Name, describe(f), f.Line, describe(c), c.Recv)
+		return
+	}
+}
+
+// inTransaction: the call runs inside "with x.transaction()" (asyncpg,
+// psycopg) or "with x.begin()".
+func inTransaction(c *dbcode.PyCall) bool {
+	for _, w := range c.With {
+		if w != nil && w.Kind == python.CallExpr && (w.Call.Method == "transaction" || w.Call.Method == "begin") {
+			return true
+		}
+	}
+	return false
 }
