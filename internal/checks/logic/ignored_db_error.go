@@ -36,7 +36,7 @@ func runIgnoredDBError(p *check.Pass) error {
 		}
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
-				if !c.ErrIgnored || c.Op == dbcode.OpRollback || c.Op == dbcode.OpClose {
+				if !c.ErrIgnored || c.Op == dbcode.OpRollback || c.Op == dbcode.OpClose || c.Op == dbcode.OpPing {
 					continue
 				}
 				if isQuery(c.Method) && !c.Dropped && !c.DatabaseSQL {

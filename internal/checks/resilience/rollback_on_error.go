@@ -54,8 +54,14 @@ func runRollbackOnError(p *check.Pass) error {
 		}
 		for _, w := range pm.Withs {
 			for _, it := range w.Items {
-				if it.Value != nil && it.Value.Kind == python.CallExpr && (it.Value.Call.Method == "begin" || it.Value.Call.Method == "transaction") {
+				if it.Value == nil || it.Value.Kind != python.CallExpr {
+					continue
+				}
+				switch call := it.Value.Call; {
+				case call.Method == "begin" || call.Method == "transaction":
 					p.Evidence(at(pm.Path, w.Line), "%s commits on success and rolls back on error", it.Value.Text)
+				case sessionFactories[call.Callee] && it.As != "" && !beginsToo(w):
+					p.Evidence(at(pm.Path, w.Line), "with %s as %s closes the session, rolling back, when the block fails", it.Value.Text, it.As)
 				}
 			}
 		}
@@ -93,6 +99,16 @@ func runRollbackOnError(p *check.Pass) error {
 		p.Manual("no rollback strategy found in the write paths (session.begin(), a rollback in an except clause, pgx.BeginFunc, defer tx.Rollback); check who rolls back when a write fails")
 	}
 	return nil
+}
+
+// beginsToo: the with statement also opens a transaction (cited once).
+func beginsToo(w *python.With) bool {
+	for _, it := range w.Items {
+		if it.Value != nil && it.Value.Kind == python.CallExpr && (it.Value.Call.Method == "begin" || it.Value.Call.Method == "transaction") {
+			return true
+		}
+	}
+	return false
 }
 
 // factories are the names that make a new session or connection in a
