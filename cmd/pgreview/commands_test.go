@@ -85,7 +85,56 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 				ts.Fatalf("finding %s: found=%v", strings.Join(args[1:], " "), found)
 			}
 		},
+		// item REPORT ID STATUS: the checklist item's status.
+		"item": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 {
+				ts.Fatalf("usage: item REPORT ID STATUS")
+			}
+			it := reportItem(ts, args[0], args[1])
+			if (it.Status == args[2]) == neg {
+				ts.Fatalf("item %s: status %s, want %s%s (notes: %v)", args[1], it.Status, map[bool]string{true: "not ", false: ""}[neg], args[2], it.Notes)
+			}
+		},
+		// evidence REPORT ID FILE:LINE: the item cites evidence there.
+		"evidence": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 {
+				ts.Fatalf("usage: evidence REPORT ID FILE:LINE")
+			}
+			found := false
+			for _, e := range reportItem(ts, args[0], args[1]).Evidence {
+				if fmt.Sprintf("%s:%d", e.File, e.Line) == args[2] {
+					found = true
+				}
+			}
+			if found == neg {
+				ts.Fatalf("evidence of %s at %s: found=%v", args[1], args[2], found)
+			}
+		},
 	}
+}
+
+type scriptItem struct {
+	ID, Status string
+	Notes      []string
+	Evidence   []struct {
+		File    string
+		Line    int
+		Message string
+	}
+}
+
+func reportItem(ts *testscript.TestScript, file, id string) scriptItem {
+	var r struct{ Items []scriptItem }
+	if err := json.Unmarshal([]byte(ts.ReadFile(file)), &r); err != nil {
+		ts.Fatalf("%s: %v", file, err)
+	}
+	for _, it := range r.Items {
+		if it.ID == id {
+			return it
+		}
+	}
+	ts.Fatalf("%s: no item %s", file, id)
+	return scriptItem{}
 }
 
 type scriptFinding struct {

@@ -77,6 +77,29 @@ func TestRunAndAggregate(t *testing.T) {
 	}
 }
 
+// An item that one check settles with evidence passes even when another
+// check of the item found nothing and asked for a human; a pass without
+// evidence settles nothing.
+func TestEvidenceSettlesManual(t *testing.T) {
+	cited := testCheck("cited", "9.1", func(p *Pass) error {
+		p.Evidence(Location{File: "compose.yaml", Line: 8}, "pg_stat_statements")
+		return nil
+	})
+	asks := testCheck("asks", "9.1", func(p *Pass) error { p.Manual("add instrumentation"); return nil })
+	silent := testCheck("silent", "9.2", func(p *Pass) error { return nil })
+	asks2 := testCheck("asks2", "9.2", func(p *Pass) error { p.Manual("export pool metrics"); return nil })
+	items := map[string]ItemResult{}
+	for _, ir := range Aggregate(Run(context.Background(), []*Check{cited, asks, silent, asks2}, &Input{})) {
+		items[ir.Item.ID] = ir
+	}
+	if it := items["9.1"]; it.Status != StatusPass || len(it.Evidence) != 1 {
+		t.Errorf("9.1 = %s with %d evidence, want pass with the citation", it.Status, len(it.Evidence))
+	}
+	if it := items["9.2"]; it.Status != StatusManual {
+		t.Errorf("9.2 = %s, want manual: a silent pass cites nothing", it.Status)
+	}
+}
+
 func TestDisabledChecksDoNotDecideStatus(t *testing.T) {
 	on := testCheck("on", "7.4", func(p *Pass) error { return nil })
 	off := testCheck("off", "7.4", nil)

@@ -59,6 +59,9 @@ func (p *Pass) Evidence(at Location, format string, args ...any) {
 	p.evidence = append(p.evidence, Evidence{Location: at, Message: fmt.Sprintf(format, args...)})
 }
 
+// Cited reports whether the check has cited any evidence so far.
+func (p *Pass) Cited() bool { return len(p.evidence) > 0 }
+
 // Manual says that no automated evidence settles the check: a human must
 // decide. The message is the hint shown next to the unticked box.
 func (p *Pass) Manual(format string, args ...any) { p.manual = fmt.Sprintf(format, args...) }

@@ -38,6 +38,16 @@ func (b *builder) expr(n *sitter.Node, sc *scope) *Expr {
 		// Value is the dotted text (capped like Text; long chains are not names).
 		e.Kind, e.Value = Attr, e.Text
 		b.expr(n.ChildByFieldName("object"), sc)
+		for _, l := range sc.loops {
+			l.Attrs = append(l.Attrs, e)
+		}
+	case "yield":
+		if inner := firstNamed(n); inner != nil {
+			v := b.expr(inner, sc)
+			if sc.fn != nil {
+				sc.fn.Yields = append(sc.fn.Yields, v)
+			}
+		}
 	case "call":
 		e.Kind = CallExpr
 		e.Call = b.call(n, sc)
@@ -169,7 +179,7 @@ func (b *builder) stringExpr(e *Expr, n *sitter.Node, sc *scope) {
 
 func (b *builder) call(n *sitter.Node, sc *scope) *Call {
 	fn := n.ChildByFieldName("function")
-	c := &Call{Line: line(n), Func: sc.fn, Class: sc.class, Loops: sc.loops, Try: sc.try, Handler: sc.handler, With: sc.with}
+	c := &Call{Line: line(n), Func: sc.fn, Class: sc.class, Loops: sc.loops, Try: sc.try, Handler: sc.handler, With: sc.with, Conditional: sc.cond}
 	if fn != nil {
 		c.Callee = b.short(fn)
 		if fn.Kind() == "attribute" {
@@ -197,6 +207,9 @@ func (b *builder) call(n *sitter.Node, sc *scope) *Call {
 		}
 	}
 	b.m.Calls = append(b.m.Calls, c)
+	if sc.finally != nil {
+		sc.finally.FinallyCalls = append(sc.finally.FinallyCalls, c)
+	}
 	if sc.fn != nil {
 		sc.fn.Calls = append(sc.fn.Calls, c)
 	}

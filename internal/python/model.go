@@ -18,6 +18,8 @@ type Module struct {
 	Classes []*Class
 	Trys    []*Try
 	Loops   []*Loop
+	// Withs are the with statements, with the names their items bind.
+	Withs []*With
 	// Strings are the string literals (not docstrings), for searches.
 	Strings []*Expr
 	// SyntaxErrors are the lines where tree-sitter found errors; the
@@ -93,7 +95,12 @@ type Call struct {
 	// Handler is set when the call is inside an except clause.
 	Handler *Except
 	// With lists the enclosing with-items' expressions, outermost first.
+	// For "with X as y" the entry is X.
 	With []*Expr
+	// Conditional: the call sits in an if or match branch inside its
+	// innermost loop (or its function, outside loops): "commit every
+	// 1,000 rows" is not "commit every row".
+	Conditional bool
 }
 
 // Kwarg is a keyword argument.
@@ -138,15 +145,22 @@ type Func struct {
 	Async      bool
 	Decorators []*Expr
 	Params     []string
-	Class      *Class
-	Parent     *Func // for nested functions
+	// ParamTypes are the parameters' annotations as written, parallel
+	// to Params ("" when not annotated).
+	ParamTypes []string
+	// Doc is the docstring, "" when there is none.
+	Doc    string
+	Class  *Class
+	Parent *Func // for nested functions
 	// BodyIsEmpty: the body is only pass, ..., a docstring or raise
 	// NotImplementedError.
 	BodyIsEmpty bool
 	Calls       []*Call
 	// Returns are the expressions of the function's return statements
-	// (not those of nested functions), in order.
+	// (not those of nested functions), in order; Yields likewise for
+	// yield expressions.
 	Returns []*Expr
+	Yields  []*Expr
 }
 
 // Class is a class definition.
@@ -168,6 +182,8 @@ type Try struct {
 	HasFinally bool
 	// Calls made in the try body (not in handlers).
 	Calls []*Call
+	// FinallyCalls are the calls made in the finally clause.
+	FinallyCalls []*Call
 }
 
 // Except is one except clause.
@@ -195,5 +211,27 @@ type Loop struct {
 	// ["k", "v"] for "for k, v in d.items()".
 	Targets []string
 	Calls   []*Call
+	// Attrs are the attribute reads (a.b, a.b.c) in the loop's body,
+	// including nested loops: where lazy relationship loads hide.
+	Attrs []*Expr
+	// Exits: the body leaves the loop early with break or return (a
+	// retry loop does, after its first success).
+	Exits bool
+	Func  *Func
+}
+
+// With is a with (or async with) statement.
+type With struct {
+	Line    int
+	EndLine int
+	Async   bool
+	Items   []WithItem
 	Func    *Func
+}
+
+// WithItem is one item of a with statement: "Session(engine) as s".
+type WithItem struct {
+	Value *Expr
+	// As is the name the item binds, "" when there is no "as".
+	As string
 }

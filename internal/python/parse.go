@@ -62,12 +62,17 @@ type scope struct {
 	loops   []*Loop
 	try     *Try
 	handler *Except
+	finally *Try // set inside a finally clause
 	with    []*Expr
+	// cond: inside an if or match branch within the innermost loop (or
+	// the function when there is no loop).
+	cond bool
 }
 
 func (s *scope) inLoop(l *Loop) *scope {
 	c := *s
 	c.loops = append(append([]*Loop(nil), s.loops...), l)
+	c.cond = false
 	return &c
 }
 
@@ -139,22 +144,42 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 		b.tryStmt(n, sc)
 	case "with_statement":
 		inner := *sc
+		w := &With{Line: line(n), EndLine: endLine(n), Func: sc.fn, Async: hasChild(n, "async")}
+		b.m.Withs = append(b.m.Withs, w)
 		for _, c := range namedChildren(n) {
 			if c.Kind() == "with_clause" {
 				for _, item := range namedChildren(c) {
-					if v := item.ChildByFieldName("value"); v != nil {
-						inner.with = append(append([]*Expr(nil), inner.with...), b.expr(v, sc))
+					v := item.ChildByFieldName("value")
+					if v == nil {
+						continue
 					}
+					wi := WithItem{}
+					if v.Kind() == "as_pattern" {
+						if alias := v.ChildByFieldName("alias"); alias != nil {
+							wi.As = b.text(alias)
+						}
+						v = firstNamed(v)
+					}
+					wi.Value = b.expr(v, sc)
+					w.Items = append(w.Items, wi)
+					inner.with = append(append([]*Expr(nil), inner.with...), wi.Value)
 				}
 			}
 		}
 		if body := n.ChildByFieldName("body"); body != nil {
 			b.block(body, &inner)
 		}
+	case "break_statement":
+		if len(sc.loops) > 0 {
+			sc.loops[len(sc.loops)-1].Exits = true
+		}
 	case "return_statement":
+		for _, l := range sc.loops {
+			l.Exits = true
+		}
 		for _, c := range namedChildren(n) {
 			e := b.expr(c, sc)
-			if sc.fn != nil && c.Kind() != "comment" {
+			if sc.fn != nil && e != nil && c.Kind() != "comment" {
 				sc.fn.Returns = append(sc.fn.Returns, e)
 			}
 		}
@@ -169,10 +194,16 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 	default:
 		// if/elif/else, return, raise, etc.: walk children, expressions
 		// and nested blocks alike.
+		body := sc
+		if n.Kind() == "if_statement" || n.Kind() == "match_statement" {
+			inner := *sc
+			inner.cond = true
+			body = &inner
+		}
 		for _, c := range namedChildren(n) {
 			switch c.Kind() {
 			case "block", "else_clause", "elif_clause", "if_statement", "match_statement", "case_clause":
-				b.stmt(c, sc)
+				b.stmt(c, body)
 			default:
 				if isStatement(c.Kind()) {
 					b.stmt(c, sc)
@@ -186,6 +217,15 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 
 func isStatement(kind string) bool {
 	return strings.HasSuffix(kind, "_statement") || strings.HasSuffix(kind, "_definition") || kind == "block" || strings.HasSuffix(kind, "_clause")
+}
+
+func hasChild(n *sitter.Node, kind string) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		if n.Child(i).Kind() == kind {
+			return true
+		}
+	}
+	return false
 }
 
 func firstNamed(n *sitter.Node) *sitter.Node {
@@ -246,6 +286,7 @@ func (b *builder) funcDef(n *sitter.Node, decos []*Expr, sc *scope) {
 				}
 			}
 			f.Params = append(f.Params, b.text(name))
+			f.ParamTypes = append(f.ParamTypes, b.text(p.ChildByFieldName("type")))
 			// Defaults run where the function is defined: Depends(get_db)
 			// and Query(...) calls are modelled in the enclosing scope.
 			if v := p.ChildByFieldName("value"); v != nil {
@@ -255,6 +296,13 @@ func (b *builder) funcDef(n *sitter.Node, decos []*Expr, sc *scope) {
 	}
 	body := n.ChildByFieldName("body")
 	f.BodyIsEmpty = body != nil && b.isEmptyBody(body)
+	if body != nil && body.NamedChildCount() > 0 {
+		if first := body.NamedChild(0); first.Kind() == "expression_statement" {
+			if s := firstNamed(first); s != nil && s.Kind() == "string" {
+				f.Doc = strings.TrimSpace(b.expr(s, &scope{}).Value)
+			}
+		}
+	}
 	b.m.Funcs = append(b.m.Funcs, f)
 	if sc.class != nil && sc.fn == nil {
 		sc.class.Methods = append(sc.class.Methods, f)
@@ -328,7 +376,7 @@ func (b *builder) targets(n *sitter.Node) []string {
 		return nil
 	}
 	switch n.Kind() {
-	case "pattern_list", "tuple_pattern", "list_pattern":
+	case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression":
 		var out []string
 		for _, c := range namedChildren(n) {
 			out = append(out, b.targets(c)...)
@@ -363,7 +411,9 @@ func (b *builder) tryStmt(n *sitter.Node, sc *scope) {
 			}
 		case "finally_clause":
 			t.HasFinally = true
-			b.stmt(c, sc)
+			inner := *sc
+			inner.finally = t
+			b.stmt(c, &inner)
 		case "else_clause":
 			b.stmt(c, sc)
 		}

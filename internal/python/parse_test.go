@@ -155,3 +155,111 @@ func FuzzParse(f *testing.F) {
 		Parse("fuzz.py", []byte(src))
 	})
 }
+
+const contextSample = `from sqlalchemy.orm import Session
+
+
+def get_db():
+    db = SessionLocal()
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def orders_report(session: Session, limit: int = 10):
+    """Totals per user."""
+    out = []
+    for order, user in session.execute(q):
+        out.append(order.user.email)
+    names = [u.profile.name for u in users]
+    for attempt in range(5):
+        try:
+            session.execute(ping)
+            break
+        except OperationalError:
+            continue
+    return out
+
+
+async def write(engine):
+    async with Session(engine) as s, s.begin():
+        await s.execute(stmt)
+`
+
+func TestParseContext(t *testing.T) {
+	m := Parse("app/ctx.py", []byte(contextSample))
+	if len(m.SyntaxErrors) > 0 {
+		t.Fatalf("syntax errors at %v", m.SyntaxErrors)
+	}
+	getDB := m.FuncNamed("get_db")
+	if len(getDB.Yields) != 1 || getDB.Yields[0].Value != "db" {
+		t.Fatalf("get_db yields: %+v", getDB.Yields)
+	}
+	if len(m.Trys) == 0 || len(m.Trys[0].FinallyCalls) != 1 || m.Trys[0].FinallyCalls[0].Callee != "db.close" {
+		t.Fatalf("finally calls: %+v", m.Trys[0])
+	}
+	rep := m.FuncNamed("orders_report")
+	if rep.Doc != "Totals per user." || len(rep.Returns) != 1 || rep.Returns[0].Value != "out" {
+		t.Fatalf("orders_report doc/returns: %q %+v", rep.Doc, rep.Returns)
+	}
+	if strings.Join(rep.Params, ",") != "session,limit" || strings.Join(rep.ParamTypes, ",") != "Session,int" {
+		t.Fatalf("params %v types %v", rep.Params, rep.ParamTypes)
+	}
+	var loops []*Loop
+	for _, l := range m.Loops {
+		if l.Func == rep {
+			loops = append(loops, l)
+		}
+	}
+	if len(loops) != 3 {
+		t.Fatalf("%d loops in orders_report", len(loops))
+	}
+	if got := strings.Join(loops[0].Targets, ","); got != "order,user" || loops[0].Exits {
+		t.Fatalf("first loop targets %q exits %v", got, loops[0].Exits)
+	}
+	var attrs []string
+	for _, a := range loops[0].Attrs {
+		attrs = append(attrs, a.Value)
+	}
+	if !strings.Contains(strings.Join(attrs, " "), "order.user.email") {
+		t.Fatalf("attribute reads in the loop: %v", attrs)
+	}
+	if loops[1].Kind != "comprehension" || strings.Join(loops[1].Targets, ",") != "u" || len(loops[1].Attrs) == 0 {
+		t.Fatalf("comprehension: %+v", loops[1])
+	}
+	if !loops[2].Exits {
+		t.Fatal("the retry loop breaks")
+	}
+	if len(m.Withs) != 1 {
+		t.Fatalf("withs: %+v", m.Withs)
+	}
+	w := m.Withs[0]
+	if !w.Async || len(w.Items) != 2 || w.Items[0].As != "s" || w.Items[0].Value.Kind != CallExpr || w.Items[1].Value.Text != "s.begin()" {
+		t.Fatalf("with: %+v", w)
+	}
+	for _, c := range m.Calls {
+		if c.Callee == "s.execute" && (len(c.With) != 2 || c.With[0].Call == nil || c.With[0].Call.Callee != "Session") {
+			t.Fatalf("call's with context: %+v", c.With)
+		}
+	}
+}
+
+func TestConditionalCalls(t *testing.T) {
+	m := Parse("x.py", []byte(`def load(session, rows):
+    for i, row in enumerate(rows):
+        session.add(row)
+        if i % 1000 == 0:
+            session.commit()
+        for x in row.children:
+            session.flush()
+    session.commit()
+`))
+	cond := map[int]bool{}
+	for _, c := range m.Calls {
+		cond[c.Line] = c.Conditional
+	}
+	if cond[3] || !cond[5] || cond[7] || cond[8] {
+		t.Fatalf("conditional by line: %v", cond)
+	}
+}

@@ -12,6 +12,22 @@
 // finding must be expected. Every fixture must hold at least one want and
 // at least one near-miss, the realistic case that must NOT trigger.
 //
+// Checks that cite evidence (a backup job, a runbook) are held to the same
+// standard for what they cite:
+//
+//	pg_dump -Fc "$DATABASE_URL" > "$out"   # want-evidence "pg_dump"
+//	<!-- want-evidence "restore" -->        (Markdown: an HTML comment)
+//	# want-status manual                    (the case's status: any file, any
+//	                                         line, or a txtar archive's comment)
+//
+// A `want-evidence "re"` expects one evidence on that line whose message
+// matches. In a case with at least one want-evidence, every evidence must
+// be expected, so a check never cites what it should not. A want-evidence
+// counts as a want for the rule above; for an evidence-only check the
+// near-miss is the realistic text that must not be cited. `want-status S`
+// expects the check's status (pass, fail, manual, skipped, n/a) in that
+// case.
+//
 // Live checks get a fresh database on a real Postgres started by our own
 // local engine; the fixture's migrations are applied exactly as a review
 // applies them.
@@ -46,7 +62,7 @@ func Run(t *testing.T, c *check.Check, dir string) {
 	cases := caseDirs(t, dir)
 	var wants, nearMisses int
 	for _, cd := range cases {
-		name := filepath.Base(cd)
+		name := filepath.Base(cd.dir)
 		if len(cases) == 1 {
 			name = c.Name
 		}
@@ -64,7 +80,14 @@ func Run(t *testing.T, c *check.Check, dir string) {
 	}
 }
 
-func caseDirs(t *testing.T, dir string) []string {
+// fixtureCase is one repository to run a check on. An archive's comment
+// (the text before its first file) may hold a want-status line.
+type fixtureCase struct {
+	dir     string
+	comment string
+}
+
+func caseDirs(t *testing.T, dir string) []fixtureCase {
 	archives, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
@@ -73,9 +96,9 @@ func caseDirs(t *testing.T, dir string) []string {
 		t.Fatalf("fixtures for the check: %v", err)
 	}
 	if len(archives) == 0 {
-		return []string{dir}
+		return []fixtureCase{{dir: dir}}
 	}
-	var dirs []string
+	var dirs []fixtureCase
 	for _, a := range archives {
 		ar, err := txtar.ParseFile(a)
 		if err != nil {
@@ -91,7 +114,7 @@ func caseDirs(t *testing.T, dir string) []string {
 				t.Fatal(err)
 			}
 		}
-		dirs = append(dirs, caseDir)
+		dirs = append(dirs, fixtureCase{dir: caseDir, comment: string(ar.Comment)})
 	}
 	return dirs
 }
@@ -124,13 +147,37 @@ func Result(t *testing.T, c *check.Check, dir string) check.Result {
 	return res
 }
 
-func runCase(t *testing.T, c *check.Check, dir string) (wants, nearMisses int) {
+func runCase(t *testing.T, c *check.Check, fc fixtureCase) (wants, nearMisses int) {
 	t.Helper()
-	exps, nearMisses := expectations(t, dir)
-	res := Result(t, c, dir)
+	exps, nearMisses := expectations(t, fc.dir)
+	for i, line := range strings.Split(fc.comment, "\n") {
+		if m := commentStatusRe.FindStringSubmatch(line); m != nil {
+			exps = append(exps, &expectation{kind: wantStatus, file: "(archive comment)", line: i + 1, status: m[1]})
+		}
+	}
+	res := Result(t, c, fc.dir)
 	if res.Status == check.StatusError {
 		t.Fatalf("check broke: %s", res.Reason)
 	}
+	var findingExps, evidenceExps []*expectation
+	var status []*expectation
+	for _, e := range exps {
+		switch e.kind {
+		case wantEvidence:
+			evidenceExps = append(evidenceExps, e)
+		case wantStatus:
+			status = append(status, e)
+		default:
+			findingExps = append(findingExps, e)
+		}
+	}
+	checkEvidence(t, res, evidenceExps)
+	for _, e := range status {
+		if string(res.Status) != e.status {
+			t.Errorf("%s:%d: status %s, want %s (reason: %s)", e.file, e.line, res.Status, e.status, res.Reason)
+		}
+	}
+	exps = findingExps
 	for _, f := range res.Findings {
 		if f.Check != c.Name || f.Item != c.Item || !f.Severity.Valid() {
 			t.Errorf("finding not stamped with its check: %+v", f)
@@ -149,14 +196,45 @@ func runCase(t *testing.T, c *check.Check, dir string) (wants, nearMisses int) {
 			t.Errorf("%s:%d: missing finding %s matching %q", e.file, e.line, e.object, e.re)
 		}
 	}
-	return len(exps), nearMisses
+	return len(exps) + len(evidenceExps), nearMisses
 }
 
+// checkEvidence matches the evidence a check cited against want-evidence
+// expectations; with none, evidence is not checked.
+func checkEvidence(t *testing.T, res check.Result, exps []*expectation) {
+	t.Helper()
+	if len(exps) == 0 {
+		return
+	}
+	for _, ev := range res.Evidence {
+		if e := match(exps, check.Finding{Location: ev.Location, Message: ev.Message}); e != nil {
+			e.matched = true
+			continue
+		}
+		t.Errorf("unexpected evidence %s: %s", ev.Location, ev.Message)
+	}
+	for _, e := range exps {
+		if !e.matched {
+			t.Errorf("%s:%d: missing evidence %s matching %q", e.file, e.line, e.object, e.re)
+		}
+	}
+}
+
+type expectationKind int
+
+const (
+	wantFinding expectationKind = iota
+	wantEvidence
+	wantStatus
+)
+
 type expectation struct {
+	kind    expectationKind
 	file    string
 	line    int
 	object  string // set for object-anchored wants
 	re      *regexp.Regexp
+	status  string // for want-status
 	matched bool
 }
 
@@ -178,9 +256,12 @@ func match(exps []*expectation, f check.Finding) *expectation {
 // A want is followed by an optional object and one or more Go string
 // literals, "interpreted" or `raw`.
 var (
-	wantRe = regexp.MustCompile("(?:#|--|//)\\s*want\\s+([^\\s\"`]+\\s+)?((?:(?:" + literal + ")\\s*)+)")
+	wantRe = regexp.MustCompile("(?:#|--|//)\\s*want(-evidence)?\\s+([^\\s\"`]+\\s+)?((?:(?:" + literal + ")\\s*)+)")
 	quoted = regexp.MustCompile(literal)
 	nearRe = regexp.MustCompile(`(?:#|--|//)\s*near-miss\b`)
+	// In a txtar archive's comment the opener is optional.
+	commentStatusRe = regexp.MustCompile(`^\s*(?:(?:#|--|//)\s*)?want-status\s+(pass|fail|manual|skipped|n/a)\b`)
+	statusRe        = regexp.MustCompile(`(?:#|--|//)\s*want-status\s+(pass|fail|manual|skipped|n/a)\b`)
 )
 
 const literal = `"(?:[^"\\]|\\.)*"|` + "`[^`]*`"
@@ -202,12 +283,20 @@ func expectations(t *testing.T, dir string) ([]*expectation, int) {
 			if nearRe.MatchString(line) {
 				near++
 			}
+			if m := statusRe.FindStringSubmatch(line); m != nil {
+				exps = append(exps, &expectation{kind: wantStatus, file: rel, line: i + 1, status: m[1]})
+				continue
+			}
 			m := wantRe.FindStringSubmatch(line)
 			if m == nil {
 				continue
 			}
-			object := strings.TrimSpace(m[1])
-			for _, q := range quoted.FindAllString(m[2], -1) {
+			kind := wantFinding
+			if m[1] != "" {
+				kind = wantEvidence
+			}
+			object := strings.TrimSpace(m[2])
+			for _, q := range quoted.FindAllString(m[3], -1) {
 				s, err := strconv.Unquote(q)
 				if err != nil {
 					return fmt.Errorf("%s:%d: bad want string %s", rel, i+1, q)
@@ -216,7 +305,7 @@ func expectations(t *testing.T, dir string) ([]*expectation, int) {
 				if err != nil {
 					return fmt.Errorf("%s:%d: bad want regexp: %v", rel, i+1, err)
 				}
-				exps = append(exps, &expectation{file: rel, line: i + 1, object: object, re: re})
+				exps = append(exps, &expectation{kind: kind, file: rel, line: i + 1, object: object, re: re})
 			}
 		}
 		return nil

@@ -4,4 +4,13 @@ package logic
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	SwallowedDBException,
+	IgnoredDBError,
+	CommitInLoop,
+	WritesOutsideTransaction,
+	QueryInLoop,
+	LazyLoadInLoop,
+	CacheLayer,
+	RowByRowInsert,
+}

@@ -4,4 +4,10 @@ package testing
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	TestDatabaseSetup,
+	IntegrationTestPostgres,
+	TestIsolation,
+	TestDataFactories,
+	BenchmarkSetup,
+}
