@@ -12,6 +12,8 @@ func (rd *reader) readBody(m *Model, c *python.Class, mod *python.Module, mixin 
 	for _, f := range c.Methods {
 		if f.Name == "__tablename__" {
 			m.declaresTableName = true // declared_attr: not readable statically
+		} else if declaredAttr(f) {
+			m.Opaque = true
 		}
 	}
 	for _, a := range c.Assigns {
@@ -31,7 +33,9 @@ func (rd *reader) readBody(m *Model, c *python.Class, mod *python.Module, mixin 
 		case "__mapper_args__":
 			mapperArgs(m, a.Value)
 		case "__table__":
+			m.Opaque = true
 			if a.Value != nil && a.Value.Kind == python.CallExpr && a.Value.Call.Method == "Table" {
+				m.Opaque = false
 				core := tableCall(a.Value.Call)
 				m.Table, m.Schema, m.declaresTableName = core.Table, core.Schema, true
 				m.Columns = append(m.Columns, core.Columns...)

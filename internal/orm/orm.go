@@ -39,6 +39,10 @@ type Model struct {
 	PrimaryKeyLine int
 	// SQLModelTable: a SQLModel class declared with table=True.
 	SQLModelTable bool
+	// Opaque: part of the declaration cannot be read statically (a base
+	// class from outside the repo, a declared_attr column, a __table__
+	// that is not a Table() call), so absent columns prove nothing.
+	Opaque bool
 
 	// declaresTableName: __tablename__ is assigned or computed by a
 	// declared_attr on the class, a mixin or the base.

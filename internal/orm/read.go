@@ -176,6 +176,7 @@ func (rd *reader) model(q string) *Model {
 	var parent *Model
 	onBase, sqlmodel, flask := false, false, false
 	var mixins []classRef
+	opaque := false
 	for _, b := range c.Bases {
 		bq := rd.resolve(mod, b.Text)
 		switch {
@@ -200,6 +201,8 @@ func (rd *reader) model(q string) *Model {
 			} else if mref, ok := rd.classes[bq]; ok {
 				mixins = append(mixins, mref)
 				mixins = append(mixins, rd.ancestors(bq)...)
+			} else if !harmlessBases[bq] && !harmlessBases[b.Text] {
+				opaque = true
 			}
 		}
 	}
@@ -207,7 +210,7 @@ func (rd *reader) model(q string) *Model {
 		rd.memo[q] = nil
 		return nil
 	}
-	m := &Model{Class: c.Name, Module: rd.names[mod], File: mod.Path, Line: c.Line, Kind: Declarative, Parent: parent}
+	m := &Model{Class: c.Name, Module: rd.names[mod], File: mod.Path, Line: c.Line, Kind: Declarative, Parent: parent, Opaque: opaque}
 	if sqlmodel || parent != nil && parent.Kind == SQLModel {
 		m.Kind = SQLModel
 		if kw := keyword(c, "table"); kw != nil && kw.Value == "True" {
@@ -219,6 +222,8 @@ func (rd *reader) model(q string) *Model {
 		for _, f := range mx.c.Methods {
 			if f.Name == "__tablename__" {
 				m.declaresTableName = true
+			} else if declaredAttr(f) {
+				m.Opaque = true
 			}
 		}
 		rd.readColumns(m, mx.c, mx.m, mx.c.Name)
@@ -278,6 +283,24 @@ func keyword(c *python.Class, name string) *python.Expr {
 		}
 	}
 	return nil
+}
+
+// harmlessBases add no columns.
+var harmlessBases = map[string]bool{"object": true, "typing.Generic": true, "abc.ABC": true, "Generic": true, "ABC": true}
+
+// declaredAttr reports a @declared_attr method other than the table's
+// name and arguments: it may add columns.
+func declaredAttr(f *python.Func) bool {
+	switch f.Name {
+	case "__tablename__", "__table_args__", "__mapper_args__":
+		return false
+	}
+	for _, d := range f.Decorators {
+		if strings.Contains(d.Text, "declared_attr") {
+			return true
+		}
+	}
+	return false
 }
 
 var camelBoundary = regexp.MustCompile(`([a-z0-9])([A-Z])`)

@@ -7,4 +7,5 @@ import "github.com/pgreview/pgreview/internal/check"
 var Checks = []*check.Check{
 	NoPrimaryKey,
 	FKWithoutIndex,
+	ModelWithoutPrimaryKey,
 }
