@@ -165,14 +165,30 @@ func (ix Index) grant(g *pg_query.GrantStmt, prefix string, at Origin) {
 		}
 		return
 	}
+	// Each object is indexed alone and per privilege ("grant-public:
+	// create:reports"), so a later GRANT CREATE is found apart from an
+	// earlier GRANT USAGE on the same schema.
+	privs := []string{"all"}
+	for _, pr := range g.Privileges {
+		if name := pr.GetAccessPriv().GetPrivName(); name != "" {
+			privs = append(privs, name)
+		}
+	}
 	for _, o := range g.Objects {
+		var name string
 		switch {
 		case o.GetRangeVar() != nil:
-			ix.first(prefix+qualify(o.GetRangeVar()), at)
+			name = qualify(o.GetRangeVar())
 		case o.GetObjectWithArgs() != nil:
-			ix.first(prefix+qualifyNames(o.GetObjectWithArgs().Objname), at)
+			name = qualifyNames(o.GetObjectWithArgs().Objname)
 		case o.GetString_() != nil: // a schema or a database
-			ix.first(prefix+o.GetString_().GetSval(), at)
+			name = o.GetString_().GetSval()
+		default:
+			continue
+		}
+		ix.first(prefix+name, at)
+		for _, pr := range privs {
+			ix.first(prefix+pr+":"+name, at)
 		}
 	}
 }

@@ -4,4 +4,12 @@ package security
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	SuperuserRole,
+	AppRoleOwnsSchema,
+	PublicPrivileges,
+	SecurityDefinerSearchPath,
+	ExtensionInPublic,
+	PlaintextSecretColumn,
+	AuditLogging,
+}
