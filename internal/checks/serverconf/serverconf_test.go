@@ -18,12 +18,12 @@ func TestRead(t *testing.T) {
     volumes:
       - ./config/pg.conf:/etc/postgresql/postgresql.conf:ro
 `,
-		"config/pg.conf": "# tuned\nlog_statement = 'ddl'   # audit DDL\nwork_mem 64MB\ninclude 'other.conf'\n",
-		"ops/postgresql.conf": "autovacuum = off\n",
-		"db/Dockerfile": "FROM postgres:15\nCMD [\"postgres\", \"-c\", \"log_connections=on\", \"-config_file=/x\"]\n",
-		"app/Dockerfile": "FROM python:3.12\nCMD [\"python\", \"-c\", \"x=1\"]\n",
+		"config/pg.conf":            "# tuned\nlog_statement = 'ddl'   # audit DDL\nwork_mem 64MB\ninclude 'other.conf'\n",
+		"ops/postgresql.conf":       "autovacuum = off\n",
+		"db/Dockerfile":             "FROM postgres:15\nCMD [\"postgres\", \"-c\", \"log_connections=on\", \"-config_file=/x\"]\n",
+		"app/Dockerfile":            "FROM python:3.12\nCMD [\"python\", \"-c\", \"x=1\"]\n",
 		"db/migrations/0002.up.sql": "SELECT 1;\nALTER SYSTEM SET pgaudit.log = 'write, ddl';\nALTER DATABASE shop SET statement_timeout TO '30s';\n",
-		"alembic/versions/a1_x.py": "op.execute(\"ALTER ROLE app SET log_min_duration_statement = 250\")\n",
+		"alembic/versions/a1_x.py":  "op.execute(\"ALTER ROLE app SET log_min_duration_statement = 250\")\n",
 	} {
 		p := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
