@@ -60,10 +60,10 @@ var Manual = map[string]bool{
 	"6.1": true, "6.2": true, "6.3": true, "6.4": true, "6.5": true,
 	"7.2": true, "7.3": true, "7.5": true,
 	"8.1": true, "8.2": true,
-	"9.1": true, "9.2": true, "9.3": true, "9.4": true, "9.5": true,
-	"10.1": true, "10.2": true, "10.3": true, "10.4": true, "10.5": true,
+	"9.2": true, "9.4": true, "9.5": true,
+	"10.1": true, "10.2": true, "10.3": true, "10.5": true,
 	"11.1": true, "11.2": true, "11.3": true, "11.4": true, "11.5": true,
-	"12.1": true, "12.2": true, "12.3": true, "12.4": true, "12.5": true,
+	"12.2": true, "12.3": true, "12.4": true, "12.5": true,
 }
 
 // Lookup finds a check by name.

@@ -4,4 +4,6 @@ package docs
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	SchemaComments,
+}

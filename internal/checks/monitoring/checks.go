@@ -4,4 +4,7 @@ package monitoring
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	PgStatStatements,
+	SlowQueryLogging,
+}

@@ -1,0 +1,16 @@
+package monitoring
+
+import (
+	"testing"
+
+	"github.com/pgreview/pgreview/internal/check/checktest"
+	"github.com/pgreview/pgreview/internal/engine/enginetest"
+)
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
+
+func TestChecks(t *testing.T) {
+	for _, c := range Checks {
+		t.Run(c.Name, func(t *testing.T) { checktest.Run(t, c, "testdata/"+c.Name) })
+	}
+}
