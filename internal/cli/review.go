@@ -81,6 +81,9 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
 		return ExitUsage
 	}
+	if env.Getenv != nil {
+		opts.Python = env.Getenv("PGREVIEW_PYTHON")
+	}
 	if f.verbose {
 		opts.Log = func(format string, args ...any) { fmt.Fprintf(env.Stderr, "pgreview: "+format+"\n", args...) }
 	}

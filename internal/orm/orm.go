@@ -155,7 +155,19 @@ type Relationship struct {
 // Set is the models of one repository.
 type Set struct {
 	Models []*Model
+	// Bases are the declarative bases the models are declared on, as
+	// importable references to their MetaData.
+	Bases []MetadataRef
 }
+
+// MetadataRef is where a MetaData can be imported from:
+// Module "app.db", Attr "Base.metadata".
+type MetadataRef struct {
+	Module string
+	Attr   string
+}
+
+func (m MetadataRef) String() string { return m.Module + ":" + m.Attr }
 
 // ByTable returns the model that maps schema.table (public when the
 // schema is empty), preferring the class that owns the table.

@@ -88,6 +88,9 @@ class NotAModel:
 	if roles == nil || roles.Kind != Core || roles.Class != "user_roles" || roles.HasPrimaryKey() || len(roles.Columns) != 2 {
 		t.Fatalf("core table: %+v", roles)
 	}
+	if len(s.Bases) != 1 || s.Bases[0].String() != "app.db:Base.metadata" {
+		t.Errorf("bases: %v", s.Bases)
+	}
 	if s.ByClass("NotAModel") != nil {
 		t.Error("a class that is not on a declarative base is not a model")
 	}

@@ -3,6 +3,7 @@ package orm
 import (
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/python"
@@ -39,9 +40,12 @@ type reader struct {
 	flask map[string]bool
 	// aliases maps "module.name" to what the module imported as name.
 	aliases map[string]string
-	memo    map[string]*Model
-	busy    map[string]bool
-	set     *Set
+	// refs are the bases' MetaData references; used ones go to Set.Bases.
+	refs map[string]MetadataRef
+	used map[string]bool
+	memo map[string]*Model
+	busy map[string]bool
+	set  *Set
 }
 
 type classRef struct {
@@ -53,9 +57,10 @@ type classRef struct {
 func Read(mods []*python.Module) *Set {
 	rd := &reader{mods: mods, names: map[*python.Module]string{}, classes: map[string]classRef{},
 		bases: map[string]bool{}, flask: map[string]bool{}, aliases: map[string]string{},
+		refs: map[string]MetadataRef{}, used: map[string]bool{},
 		memo: map[string]*Model{}, busy: map[string]bool{}, set: &Set{}}
 	for _, m := range mods {
-		name := moduleName(m.Path)
+		name := ModuleName(m.Path)
 		rd.names[m] = name
 		for local, imp := range m.Imports {
 			rd.aliases[name+"."+local] = absolute(name, m.Path, imp.Qualified)
@@ -71,11 +76,19 @@ func Read(mods []*python.Module) *Set {
 		}
 		rd.coreTables(m)
 	}
+	var used []string
+	for q := range rd.used {
+		used = append(used, q)
+	}
+	sort.Strings(used)
+	for _, q := range used {
+		rd.set.Bases = append(rd.set.Bases, rd.refs[q])
+	}
 	return rd.set
 }
 
-// moduleName turns "src/app/models.py" into "app.models".
-func moduleName(p string) string {
+// ModuleName turns "src/app/models.py" into "app.models".
+func ModuleName(p string) string {
 	p = strings.TrimSuffix(strings.TrimSuffix(p, ".py"), ".pyi")
 	p = strings.TrimSuffix(p, "/__init__")
 	p = strings.TrimPrefix(p, "src/")
@@ -144,20 +157,24 @@ func (rd *reader) findBases() {
 			switch {
 			case declarativeFactories[call.Qualified], call.Method == "generate_base":
 				rd.bases[mod+"."+a.Targets[0]] = true
+				rd.refs[mod+"."+a.Targets[0]] = MetadataRef{mod, a.Targets[0] + ".metadata"}
 			case call.Qualified == "flask_sqlalchemy.SQLAlchemy":
 				rd.bases[mod+"."+a.Targets[0]+".Model"] = true
 				rd.flask[mod+"."+a.Targets[0]+".Model"] = true
+				rd.refs[mod+"."+a.Targets[0]+".Model"] = MetadataRef{mod, a.Targets[0] + ".metadata"}
 			}
 		}
 		for _, c := range m.Classes {
 			for _, b := range c.Bases {
 				if declarativeClasses[rd.resolve(m, b.Text)] {
 					rd.bases[mod+"."+c.Name] = true
+					rd.refs[mod+"."+c.Name] = MetadataRef{mod, c.Name + ".metadata"}
 				}
 			}
 		}
 	}
 	rd.bases[sqlmodelBase] = true
+	rd.refs[sqlmodelBase] = MetadataRef{"sqlmodel", "SQLModel.metadata"}
 }
 
 // model returns the model of a class (nil for a class that maps nothing),
@@ -182,8 +199,10 @@ func (rd *reader) model(q string) *Model {
 		switch {
 		case bq == sqlmodelBase:
 			onBase, sqlmodel = true, true
+			rd.used[bq] = true
 		case rd.bases[bq]:
 			onBase, flask = true, flask || rd.flask[bq]
+			rd.used[bq] = true
 			if bref, ok := rd.classes[bq]; ok {
 				mixins = append(mixins, bref) // a 2.0 base may declare columns and __tablename__
 			}

@@ -6,4 +6,6 @@ import "github.com/pgreview/pgreview/internal/check"
 // Checks lists this area's checks.
 var Checks = []*check.Check{
 	MigrationFails,
+	ModelSchemaDrift,
+	SchemaDumpDrift,
 }
