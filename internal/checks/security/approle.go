@@ -27,19 +27,27 @@ var urlUser = regexp.MustCompile(`^(?:postgres|postgresql)(?:\+[a-z0-9_]+)?://([
 // userKeys are environment variables that name the application's role.
 var userKeys = map[string]bool{"DB_USER": true, "DB_USERNAME": true, "DATABASE_USER": true, "PGUSER": true, "POSTGRES_APP_USER": true}
 
+// migrationRole matches variables and services that run migrations or
+// administration as the schema's owner, not the application.
+var migrationRole = regexp.MustCompile(`(?i)migrat|alembic|flyway|liquibase|goose|dbmate|sqitch|admin|owner|superuser|root|ddl`)
+
 // appUsers finds the roles the application connects as: users in the
 // database URLs of the compose app services, .env files and code, and
-// user variables of the app services. Test code is left out: tests
-// connect to throwaway databases.
+// user variables of the app services. Test code, and variables and
+// services that run migrations (MIGRATE_DATABASE_URL, a migrate service),
+// are left out: they connect to throwaway databases or as the owner.
 func appUsers(r *repo.Repo) []appUser {
 	var out []appUser
 	db := r.DBService()
 	for _, cf := range r.Compose() {
 		for _, s := range cf.Services {
-			if db != nil && s.Name == db.Name || repo.IsPostgresImage(s.ImageRef()) {
+			if db != nil && s.Name == db.Name || repo.IsPostgresImage(s.ImageRef()) || migrationRole.MatchString(s.Name+" "+s.ImageRef()) {
 				continue
 			}
 			for _, e := range s.Environment {
+				if migrationRole.MatchString(e.Key) {
+					continue
+				}
 				v, _ := s.Interpolate(e.Raw)
 				if u := userOf(e.Key, v); u != "" {
 					out = append(out, appUser{u, check.Location{File: s.File, Line: e.Line}})
@@ -52,6 +60,9 @@ func appUsers(r *repo.Repo) []appUser {
 			continue
 		}
 		for _, v := range ef.Vars {
+			if migrationRole.MatchString(v.Key) {
+				continue
+			}
 			if u := userOf(v.Key, v.Raw); u != "" {
 				out = append(out, appUser{u, check.Location{File: ef.Path, Line: v.Line}})
 			}
