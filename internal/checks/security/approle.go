@@ -27,6 +27,10 @@ var urlUser = regexp.MustCompile(`^(?:postgres|postgresql)(?:\+[a-z0-9_]+)?://([
 // userKeys are environment variables that name the application's role.
 var userKeys = map[string]bool{"DB_USER": true, "DB_USERNAME": true, "DATABASE_USER": true, "PGUSER": true, "POSTGRES_APP_USER": true}
 
+// testCompose matches compose files for tests and CI, which run against
+// throwaway databases: docker-compose.test.yml, compose.ci.yaml.
+var testCompose = regexp.MustCompile(`(?i)[._-](test|tests|ci|e2e)[._-]`)
+
 // migrationRole matches variables and services that run migrations or
 // administration as the schema's owner, not the application.
 var migrationRole = regexp.MustCompile(`(?i)migrat|alembic|flyway|liquibase|goose|dbmate|sqitch|admin|owner|superuser|root|ddl`)
@@ -40,6 +44,9 @@ func appUsers(r *repo.Repo) []appUser {
 	var out []appUser
 	db := r.DBService()
 	for _, cf := range r.Compose() {
+		if isTestPath(cf.Path) || testCompose.MatchString(path.Base(cf.Path)) {
+			continue
+		}
 		for _, s := range cf.Services {
 			if db != nil && s.Name == db.Name || repo.IsPostgresImage(s.ImageRef()) || migrationRole.MatchString(s.Name+" "+s.ImageRef()) {
 				continue

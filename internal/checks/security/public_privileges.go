@@ -59,11 +59,15 @@ func runPublicPrivileges(p *check.Pass) error {
 		switch g.kind {
 		case "schema":
 			msg := sprintf("PUBLIC (every role, including future ones) can CREATE objects in schema %s, which other roles' queries may resolve through their search_path", g.object)
-			if g.object == "public" && p.Catalog.Server.Major() < 15 {
+			f := check.Finding{Location: loc.Object(g.object, "grant-public:create:"+g.object, "grant-public:all:"+g.object, "grant-public:"+g.object),
+				Fix: sprintf("REVOKE CREATE ON SCHEMA %s FROM PUBLIC;", g.object)}
+			if g.object == "public" && p.Catalog.Server.Major() < 15 && f.File == "" {
+				// The server's own default, not a grant the repo made.
 				msg += " (the default before PostgreSQL 15)"
+				f.Severity = check.Good
 			}
-			p.Report(check.Finding{Location: loc.Object(g.object, "grant-public:create:"+g.object, "grant-public:all:"+g.object, "grant-public:"+g.object),
-				Message: msg, Fix: sprintf("REVOKE CREATE ON SCHEMA %s FROM PUBLIC;", g.object)})
+			f.Message = msg
+			p.Report(f)
 		case "default":
 			p.Report(check.Finding{Location: loc.Object("default privileges: "+g.object, "default-acl-public"),
 				Message: sprintf("default privileges give PUBLIC %s on %s: every such object is public from the moment it is created", privs, g.object),
