@@ -23,6 +23,8 @@ type reviewFlags struct {
 	format, output, failOn, engine, databaseURL, configFile, image, migrateCommand, color string
 	verbose                                                                               bool
 	timeout                                                                               time.Duration
+	// GitHub Actions only (see action.go).
+	comment, annotations, sarifFile, reportFile string
 }
 
 func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
@@ -34,13 +36,20 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	fs.StringVar(&f.engine, "engine", "", "auto, testcontainers, local, dsn or none (default: config, else auto)")
 	fs.StringVar(&f.databaseURL, "database-url", "", "a Postgres server to create a throwaway database in (also PGREVIEW_DATABASE_URL)")
 	fs.StringVar(&f.configFile, "config", "", "config `FILE` (default DIR/.pgreview.yml)")
-	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service)")
+	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service, else its CI postgres service, else postgres:<major>)")
 	fs.StringVar(&f.migrateCommand, "migrate-command", "", "run this command to apply migrations, with DATABASE_URL set")
 	fs.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fs.BoolVar(&f.verbose, "v", false, "report progress on stderr")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long (default: config, else 10m)")
+	fs.StringVar(&f.comment, "comment", "true", "in GitHub Actions: comment on the PR: true, false or on-failure")
+	fs.StringVar(&f.annotations, "annotations", "true", "in GitHub Actions: annotate the most severe findings (true or false)")
+	fs.StringVar(&f.sarifFile, "sarif-file", "", "also write the findings as SARIF to `FILE`")
+	fs.StringVar(&f.reportFile, "report-file", "pgreview-report.json", "in GitHub Actions: where to write the JSON report")
 	if err := fs.Parse(args); err != nil {
 		return nil, "", usageError{err}
+	}
+	if err := actionInputs(env, fs, f); err != nil {
+		return nil, "", err
 	}
 	if fs.NArg() > 1 {
 		return nil, "", usagef("review takes one directory, got %d arguments", fs.NArg())
@@ -48,6 +57,8 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	dir := "."
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
+	} else if p := actionInput(env, "path"); p != "" {
+		dir = p
 	}
 	switch f.format {
 	case "text", "markdown", "json", "sarif":
@@ -83,6 +94,7 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 	}
 	if env.Getenv != nil {
 		opts.Python = env.Getenv("PGREVIEW_PYTHON")
+		opts.Session = env.Getenv("PGREVIEW_SESSION")
 	}
 	if f.verbose {
 		opts.Log = func(format string, args ...any) { fmt.Fprintf(env.Stderr, "pgreview: "+format+"\n", args...) }
@@ -106,6 +118,18 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pgreview review: write the report: %v\n", err)
 		return ExitNoReview
 	}
+	if f.sarifFile != "" {
+		if err := writeSARIF(f.sarifFile, out.Report, all); err != nil {
+			fmt.Fprintf(env.Stderr, "pgreview review: write %s: %v\n", f.sarifFile, err)
+			return ExitNoReview
+		}
+	}
+	if inActions(env) {
+		if err := publishToActions(ctx, env, f, dir, out.Report); err != nil {
+			fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
+			return ExitNoReview
+		}
+	}
 	return exitCode(env, ctx, out)
 }
 
@@ -123,9 +147,7 @@ func exitCode(env *Env, ctx context.Context, out *review.Outcome) int {
 		return ExitNoReview
 	}
 	if out.Report.Summary.Blocking {
-		for _, r := range out.Report.BlockingReasons {
-			fmt.Fprintf(env.Stderr, "pgreview: blocking: %s\n", r)
-		}
+		fmt.Fprintln(env.Stderr, blockingLine(out.Report))
 		return ExitBlocking
 	}
 	return ExitOK

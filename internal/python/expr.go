@@ -14,10 +14,7 @@ func (b *builder) expr(n *sitter.Node, sc *scope) *Expr {
 	if n == nil {
 		return nil
 	}
-	e := &Expr{Line: line(n), Text: b.text(n)}
-	if len(e.Text) > maxText {
-		e.Text = e.Text[:maxText]
-	}
+	e := &Expr{Line: line(n), Text: b.short(n)}
 	switch n.Kind() {
 	case "string":
 		b.stringExpr(e, n, sc)
@@ -38,6 +35,7 @@ func (b *builder) expr(n *sitter.Node, sc *scope) *Expr {
 	case "identifier":
 		e.Kind, e.Value = Name, e.Text
 	case "attribute":
+		// Value is the dotted text (capped like Text; long chains are not names).
 		e.Kind, e.Value = Attr, e.Text
 		b.expr(n.ChildByFieldName("object"), sc)
 	case "call":
@@ -153,7 +151,7 @@ func (b *builder) call(n *sitter.Node, sc *scope) *Call {
 	fn := n.ChildByFieldName("function")
 	c := &Call{Line: line(n), Func: sc.fn, Class: sc.class, Loops: sc.loops, Try: sc.try, Handler: sc.handler, With: sc.with}
 	if fn != nil {
-		c.Callee = b.text(fn)
+		c.Callee = b.short(fn)
 		if fn.Kind() == "attribute" {
 			c.Method = b.text(fn.ChildByFieldName("attribute"))
 			c.Receiver = b.expr(fn.ChildByFieldName("object"), sc)

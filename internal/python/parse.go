@@ -78,6 +78,16 @@ func (b *builder) text(n *sitter.Node) string {
 	return string(b.src[n.StartByte():n.EndByte()])
 }
 
+// short is the node's text cut at maxText bytes, without copying more:
+// nested expressions would otherwise copy their whole text at every level.
+func (b *builder) short(n *sitter.Node) string {
+	start, end := n.StartByte(), n.EndByte()
+	if end-start > maxText {
+		end = start + maxText
+	}
+	return string(b.src[start:end])
+}
+
 func line(n *sitter.Node) int { return int(n.StartPosition().Row) + 1 }
 
 func endLine(n *sitter.Node) int { return int(n.EndPosition().Row) + 1 }
@@ -347,7 +357,7 @@ func (b *builder) exceptTypes(h *Except, n *sitter.Node) {
 			b.exceptTypes(h, c)
 		}
 	case "identifier", "attribute":
-		h.Types = append(h.Types, b.resolve(b.text(n)))
+		h.Types = append(h.Types, b.resolve(b.short(n)))
 	}
 }
 
@@ -378,14 +388,14 @@ func (b *builder) assign(n *sitter.Node, sc *scope) {
 		switch left.Kind() {
 		case "pattern_list", "tuple_pattern":
 			for _, c := range namedChildren(left) {
-				a.Targets = append(a.Targets, b.text(c))
+				a.Targets = append(a.Targets, b.short(c))
 			}
 		default:
-			a.Targets = []string{b.text(left)}
+			a.Targets = []string{b.short(left)}
 		}
 	}
 	if t := n.ChildByFieldName("type"); t != nil {
-		a.Annotation = b.text(t)
+		a.Annotation = b.short(t)
 	}
 	if right := n.ChildByFieldName("right"); right != nil {
 		if right.Kind() == "assignment" { // a = b = value
