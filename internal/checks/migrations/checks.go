@@ -8,4 +8,5 @@ var Checks = []*check.Check{
 	MigrationFails,
 	ModelSchemaDrift,
 	SchemaDumpDrift,
+	PostgresVersionMismatch,
 }
