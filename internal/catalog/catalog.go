@@ -463,4 +463,4 @@ var ToolTables = map[string]bool{
 
 // ToolSchemas are schemas that belong to a migration tool or to pgreview
 // itself (its migration trace), never to the application.
-var ToolSchemas = map[string]bool{"sqitch": true, "pgreview": true, "_pgreview": true}
+var ToolSchemas = map[string]bool{"sqitch": true, "pgreview": true, "_pgreview": true, "_pgreview_trace": true}
