@@ -45,8 +45,8 @@ func runDuplicateIndex(p *check.Pass) error {
 			p.Report(check.Finding{
 				Location: loc.Index(t, drop),
 				Message: sprintf("%s on %s %s duplicates %s: drop it",
-					indexRole(p.Catalog, drop), t.QualifiedName(), keyColumns(drop), indexRole(p.Catalog, keep)),
-				Fix:     dropFix(p.Catalog, t, drop),
+					indexRole(drop), t.QualifiedName(), keyColumns(drop), indexRole(keep)),
+				Fix:     dropFix(t, drop),
 				Related: []check.Location{withNote(loc.Index(t, keep), "kept")},
 			})
 		}

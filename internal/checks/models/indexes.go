@@ -36,7 +36,7 @@ func indexColumns(ix *catalog.Index) string {
 }
 
 // indexRole says what an index is, for messages.
-func indexRole(s *catalog.Snapshot, ix *catalog.Index) string {
+func indexRole(ix *catalog.Index) string {
 	switch {
 	case ix.Primary:
 		return "the primary key"
@@ -49,15 +49,15 @@ func indexRole(s *catalog.Snapshot, ix *catalog.Index) string {
 }
 
 // dropFix is how to remove a redundant index, or the constraint it backs.
-func dropFix(s *catalog.Snapshot, t *catalog.Table, ix *catalog.Index) string {
+func dropFix(t *catalog.Table, ix *catalog.Index) string {
 	if ix.Constraint != 0 {
 		return sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", qualifiedIdent(t.Schema, t.Name), quoteIdent(ix.Name))
 	}
 	return sprintf("DROP INDEX CONCURRENTLY %s;", qualifiedIdent(ix.Schema, ix.Name))
 }
 
-// reviewable lists the indexes a check should judge on a table: not on a
-// partition (the partitioned table's index is judged instead).
+// reviewableTables lists the tables whose indexes and columns checks
+// judge: not partitions (their partitioned table is judged instead).
 func reviewableTables(s *catalog.Snapshot) []*catalog.Table {
 	var out []*catalog.Table
 	for _, t := range s.Tables {

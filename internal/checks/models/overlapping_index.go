@@ -43,8 +43,8 @@ func runOverlappingIndex(p *check.Pass) error {
 				p.Report(check.Finding{
 					Location: loc.Index(t, short),
 					Message: sprintf("index %s %s is covered by %s %s, which serves the same lookups: it is probably redundant",
-						short.QualifiedName(), keyColumns(short), indexRole(p.Catalog, long), indexColumns(long)),
-					Fix:     dropFix(p.Catalog, t, short),
+						short.QualifiedName(), keyColumns(short), indexRole(long), indexColumns(long)),
+					Fix:     dropFix(t, short),
 					Related: []check.Location{withNote(loc.Index(t, long), "covering index")},
 				})
 				break
