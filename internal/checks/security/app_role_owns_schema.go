@@ -23,9 +23,11 @@ an injection in the application can destroy the schema. Let a migration
 role own the schema and its objects, and grant the application role
 USAGE on the schema and only the table privileges it needs (ALTER DEFAULT
 PRIVILEGES FOR ROLE <migration role> ... keeps new tables covered). The
-application's role is read from the repository's database URLs; it is
-judged only when the migrations created it, and never when it is the role
-pgreview itself ran the migrations as.`,
+application's role is read from the repository's database URLs. When the
+migrations create it, the migrated schema's owners are checked; otherwise
+the repository's CREATE DATABASE ... OWNER, ALTER ... OWNER TO and CREATE
+SCHEMA ... AUTHORIZATION statements (init scripts included). The role
+pgreview itself ran the migrations as is never judged.`,
 	Run: runAppRoleOwnsSchema,
 }
 
@@ -36,6 +38,7 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 	for _, f := range superuserStatements(p.Repo) {
 		declared[strings.TrimPrefix(f.Object, "role ")] = true
 	}
+	owned := ownerships(p.Repo)
 	judged := map[string]bool{}
 	for _, u := range appUsers(p.Repo) {
 		if judged[u.Name] || u.Name == p.Catalog.Server.SessionUser || u.Name == su || u.Name == "postgres" {
@@ -44,7 +47,23 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 		judged[u.Name] = true
 		role := p.Catalog.Role(u.Name)
 		if role == nil {
-			continue // created outside the migrations: nothing to judge
+			// Created outside the migrations (an init script): judge what the
+			// repo's statements hand it.
+			for _, o := range owned {
+				if o.role != u.Name {
+					continue
+				}
+				msg := sprintf("the application connects as %s, which becomes the owner of %s: it can ALTER and DROP what it owns regardless of GRANTs", u.Name, o.what)
+				if strings.HasPrefix(o.what, "database ") {
+					msg += " (since PostgreSQL 15 the database owner also owns schema public)"
+				}
+				at := u.At
+				at.Object = "role " + u.Name
+				p.Report(check.Finding{Location: at, Message: msg, Related: []check.Location{withNote(o.at, "ownership granted")},
+					Fix: sprintf("let a migration role own %s and GRANT %s only the privileges it needs", o.what, u.Name)})
+				break
+			}
+			continue
 		}
 		var owns []string
 		for _, s := range p.Catalog.Schemas {

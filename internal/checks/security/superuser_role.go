@@ -28,8 +28,8 @@ every server, so an application whose database URL uses that user runs as
 a superuser. Create a role for the application without SUPERUSER,
 CREATEROLE or CREATEDB (an init script in /docker-entrypoint-initdb.d or a
 migration), grant it only the privileges it needs, and connect as it.
-Also reported: CREATE ROLE / ALTER ROLE ... SUPERUSER in SQL files and in
-strings of Python migrations. pgreview's own review role is never judged.`,
+Also reported: CREATE ROLE / ALTER ROLE ... SUPERUSER in SQL files, shell
+init scripts and strings of Python migrations. pgreview's own review role is never judged.`,
 	Run: runSuperuserRole,
 }
 
@@ -80,6 +80,18 @@ func superuserStatements(r *repo.Repo) []check.Finding {
 			}
 		}
 	}
+	// Shell init scripts (docker-entrypoint-initdb.d) run SQL through psql.
+	for _, f := range r.FilesOf(repo.KindShell) {
+		b, err := f.Bytes()
+		if err != nil || !strings.Contains(strings.ToUpper(string(b)), "SUPERUSER") {
+			continue
+		}
+		for _, m := range shellRoleStmt.FindAllIndex(b, -1) {
+			if role := superuserRoleIn(string(b[m[0]:m[1]])); role != "" {
+				out = append(out, superuserFinding(role, check.Location{File: f.Path, Line: repo.LineOf(b, m[0])}))
+			}
+		}
+	}
 	for _, m := range r.Python() {
 		for _, e := range pythonStrings(m) {
 			if strings.Contains(strings.ToUpper(e.Value), "SUPERUSER") {
@@ -101,7 +113,11 @@ func superuserFinding(role string, at check.Location) check.Finding {
 	}
 }
 
-var roleStmt = regexp.MustCompile(`(?i)\b(CREATE|ALTER)\s+(ROLE|USER)\b`)
+var (
+	roleStmt = regexp.MustCompile(`(?i)\b(CREATE|ALTER)\s+(ROLE|USER)\b`)
+	// shellRoleStmt is a role statement inside a shell script's heredoc.
+	shellRoleStmt = regexp.MustCompile(`(?is)\b(CREATE|ALTER)\s+(ROLE|USER)\b[^;]*;`)
+)
 
 // superuserRoleIn returns the role a statement makes a superuser, or "".
 func superuserRoleIn(sql string) string {
