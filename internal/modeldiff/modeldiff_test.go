@@ -114,3 +114,25 @@ func TestCompareNamesTheMissingModule(t *testing.T) {
 		t.Fatalf("skip reason: %q", res.Skipped)
 	}
 }
+
+// Importing the models runs the repository's code: it sees the review
+// database's URL and the example env file's placeholders, not pgreview's
+// own environment.
+func TestScriptEnvironment(t *testing.T) {
+	t.Setenv("GITHUB_TOKEN", "ghs_must_not_leak")
+	files := map[string]string{}
+	for k, v := range alembicProject {
+		files[k] = v
+	}
+	files[".env.example"] = "SECRET_KEY=change-me\n"
+	files["app/models.py"] = `import os
+assert "GITHUB_TOKEN" not in os.environ, "leaked"
+assert os.environ["SECRET_KEY"] == "change-me"
+` + files["app/models.py"]
+	url := enginetest.Database(t)
+	enginetest.Exec(t, url, "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(320) NOT NULL, nickname text); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id))")
+	res := Compare(context.Background(), writeRepo(t, files), url, Options{})
+	if res.Skipped != "" || len(res.Diffs) != 0 {
+		t.Fatalf("skipped %q, diffs %+v", res.Skipped, res.Diffs)
+	}
+}

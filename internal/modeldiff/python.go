@@ -59,7 +59,7 @@ func run(ctx context.Context, r *repo.Repo, req request, opts Options, res *Resu
 	}
 	var tried []string
 	for _, py := range interpreters(r, opts.Python) {
-		rep, err := runOne(ctx, r.Root, py, string(arg), req.URL)
+		rep, err := runOne(ctx, r.Root, py, string(arg), childEnv(r, req.URL))
 		switch {
 		case err != nil:
 			tried = append(tried, fmt.Sprintf("%s: %v", py, err))
@@ -86,14 +86,12 @@ func run(ctx context.Context, r *repo.Repo, req request, opts Options, res *Resu
 		"); install the app's requirements for one of them, or set PGREVIEW_PYTHON to the app's virtualenv python"
 }
 
-func runOne(ctx context.Context, root, py, arg, url string) (*reply, error) {
+func runOne(ctx context.Context, root, py, arg string, env []string) (*reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, "-c", script, arg)
 	cmd.Dir = root
-	// Modules that read the URL at import get the review database; no
-	// bytecode is written into the repository.
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "PYTHONDONTWRITEBYTECODE=1", "PYTHONIOENCODING=utf-8")
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -105,6 +103,40 @@ func runOne(ctx context.Context, root, py, arg, url string) (*reply, error) {
 		return nil, fmt.Errorf("%v: %s", err, lastLine(stderr.String()))
 	}
 	return &rep, nil
+}
+
+// passedEnv are the variables of pgreview's own environment the script
+// sees: what Python needs to run, nothing else. Importing the models runs
+// the repository's code, which must not see CI tokens or other secrets.
+var passedEnv = []string{"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "SYSTEMROOT"}
+
+// childEnv is the script's environment: the passed variables, the
+// placeholders of the repo's example env files (.env.example), so that
+// settings read at import resolve, and DATABASE_URL set to the review
+// database. No bytecode is written into the repository.
+func childEnv(r *repo.Repo, url string) []string {
+	vars := map[string]string{}
+	for _, ef := range r.EnvFiles() {
+		if !ef.Example {
+			continue
+		}
+		for _, v := range ef.Vars {
+			vars[v.Key] = v.Raw
+		}
+	}
+	for _, k := range passedEnv {
+		if v, ok := os.LookupEnv(k); ok {
+			vars[k] = v
+		}
+	}
+	vars["DATABASE_URL"] = url
+	vars["PYTHONDONTWRITEBYTECODE"] = "1"
+	vars["PYTHONIOENCODING"] = "utf-8"
+	out := make([]string, 0, len(vars))
+	for k, v := range vars {
+		out = append(out, k+"="+v)
+	}
+	return out
 }
 
 // resultLine finds the script's result among whatever else was printed.
