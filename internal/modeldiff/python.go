@@ -108,7 +108,7 @@ func runOne(ctx context.Context, root, py, arg string, env []string) (*reply, er
 // passedEnv are the variables of pgreview's own environment the script
 // sees: what Python needs to run, nothing else. Importing the models runs
 // the repository's code, which must not see CI tokens or other secrets.
-var passedEnv = []string{"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "SYSTEMROOT"}
+var passedEnv = []string{"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYENV_ROOT", "PYENV_VERSION", "SYSTEMROOT"}
 
 // childEnv is the script's environment: the passed variables, the
 // placeholders of the repo's example env files (.env.example), so that
