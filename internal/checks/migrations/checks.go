@@ -5,8 +5,10 @@ import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
 var Checks = []*check.Check{
+	AlembicURLHardcoded,
+	AlembicMetadataNone,
+	AlembicCompareType,
 	MigrationFails,
 	ModelSchemaDrift,
 	SchemaDumpDrift,
-	PostgresVersionMismatch,
 }

@@ -10,8 +10,7 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-# The URL comes from the environment, never from alembic.ini. Migrations run
-# as the schema's owner; the application's own role cannot change the schema.
+# The URL comes from the environment, never from alembic.ini; migrations run as the owner.
 config.set_main_option("sqlalchemy.url", os.environ.get("MIGRATE_DATABASE_URL") or os.environ["DATABASE_URL"])
 target_metadata = Base.metadata
 
