@@ -5,7 +5,9 @@ import (
 
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/migrate"
+	"github.com/pgreview/pgreview/internal/modeldiff"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/schemadump"
 )
 
 // Input is everything a check may read. Live fields are nil when no
@@ -19,6 +21,13 @@ type Input struct {
 	Applied *migrate.Result
 	// Catalog is the schema after the migrations were applied.
 	Catalog *catalog.Snapshot
+	// ModelDiff is Alembic's comparison of the ORM models with the
+	// migrated schema; nil unless the repo is an Alembic project with
+	// models and its migrations applied.
+	ModelDiff *modeldiff.Result
+	// SchemaDump is the repo's committed schema dump (schema.sql,
+	// structure.sql) loaded into a scratch database; nil when there is none.
+	SchemaDump *schemadump.Result
 	// LiveUnavailable says why Applied and Catalog are nil.
 	LiveUnavailable string
 	// Settings decodes a check's settings from .pgreview.yml into v.

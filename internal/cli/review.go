@@ -93,6 +93,7 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		return ExitUsage
 	}
 	if env.Getenv != nil {
+		opts.Python = env.Getenv("PGREVIEW_PYTHON")
 		opts.Session = env.Getenv("PGREVIEW_SESSION")
 	}
 	if f.verbose {

@@ -250,6 +250,11 @@ func (b *builder) importStmt(n *sitter.Node) {
 
 func (b *builder) importFrom(n *sitter.Node) {
 	mod := b.text(n.ChildByFieldName("module_name"))
+	// "from . import db" names the package itself: ".db", not "..db".
+	prefix := mod + "."
+	if strings.Trim(mod, ".") == "" {
+		prefix = mod
+	}
 	for i := uint(0); i < n.NamedChildCount(); i++ {
 		c := n.NamedChild(i)
 		if n.FieldNameForNamedChild(uint32(i)) != "name" {
@@ -258,9 +263,9 @@ func (b *builder) importFrom(n *sitter.Node) {
 		switch c.Kind() {
 		case "dotted_name":
 			name := b.text(c)
-			b.m.Imports[name] = Import{Qualified: mod + "." + name, Line: line(n)}
+			b.m.Imports[name] = Import{Qualified: prefix + name, Line: line(n)}
 		case "aliased_import":
-			b.m.Imports[b.text(c.ChildByFieldName("alias"))] = Import{Qualified: mod + "." + b.text(c.ChildByFieldName("name")), Line: line(n)}
+			b.m.Imports[b.text(c.ChildByFieldName("alias"))] = Import{Qualified: prefix + b.text(c.ChildByFieldName("name")), Line: line(n)}
 		}
 	}
 }

@@ -263,3 +263,11 @@ func TestConditionalCalls(t *testing.T) {
 		t.Fatalf("conditional by line: %v", cond)
 	}
 }
+func TestFromDotImportQualifiesOnce(t *testing.T) {
+	m := Parse("app/models.py", []byte("from . import db\nfrom .base import Base as B\nfrom .. import settings\n"))
+	for local, want := range map[string]string{"db": ".db", "B": ".base.Base", "settings": "..settings"} {
+		if got := m.Imports[local].Qualified; got != want {
+			t.Errorf("import %s = %q, want %q", local, got, want)
+		}
+	}
+}

@@ -16,8 +16,10 @@ import (
 	"github.com/pgreview/pgreview/internal/config"
 	"github.com/pgreview/pgreview/internal/engine"
 	"github.com/pgreview/pgreview/internal/migrate"
+	"github.com/pgreview/pgreview/internal/modeldiff"
 	"github.com/pgreview/pgreview/internal/repo"
 	"github.com/pgreview/pgreview/internal/report"
+	"github.com/pgreview/pgreview/internal/schemadump"
 )
 
 // Options configure one review.
@@ -35,8 +37,11 @@ type Options struct {
 	Session string
 	// MigrateCommand overrides the migration tool (--migrate-command).
 	MigrateCommand string
-	FailOn         FailOn
-	Version        string
+	// Python is the interpreter that runs Alembic's model comparison
+	// (PGREVIEW_PYTHON); empty means find one.
+	Python  string
+	FailOn  FailOn
+	Version string
 	// Log reports progress (-v); never nil after defaults.
 	Log func(format string, args ...any)
 }
@@ -150,6 +155,10 @@ func migrationsConfig(opts Options) migrate.Config {
 type LiveState struct {
 	Applied *migrate.Result
 	Catalog *catalog.Snapshot
+	// ModelDiff and SchemaDump compare the migrated schema with the ORM
+	// models and with a committed dump, while the server is up.
+	ModelDiff  *modeldiff.Result
+	SchemaDump *schemadump.Result
 	// Unavailable says why Applied or Catalog is missing.
 	Unavailable string
 }
@@ -157,6 +166,7 @@ type LiveState struct {
 // Fill copies the live state into a check input.
 func (st LiveState) Fill(in *check.Input) {
 	in.Applied, in.Catalog, in.LiveUnavailable = st.Applied, st.Catalog, st.Unavailable
+	in.ModelDiff, in.SchemaDump = st.ModelDiff, st.SchemaDump
 }
 
 // runLive starts the engine, applies the migrations and loads the
@@ -182,13 +192,27 @@ func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan
 	}()
 	opts.Log("engine %s: PostgreSQL %s ready in %s", pg.Kind, pg.ServerVersion, time.Since(start).Round(time.Millisecond))
 
-	return Live(ctx, pg, r, plan, opts.Log), choice
+	return LiveWith(ctx, pg, r, plan, LiveOptions{Log: opts.Log, Python: opts.Python}), choice
+}
+
+// LiveOptions configure the live phase.
+type LiveOptions struct {
+	Log func(string, ...any)
+	// Python runs Alembic's model comparison (PGREVIEW_PYTHON); empty
+	// means find one.
+	Python string
 }
 
 // Live applies the migrations to a running Postgres and loads the catalog:
 // everything the live checks read. Tests call it on their own databases,
 // so checks see exactly what a review would give them.
 func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, log func(string, ...any)) LiveState {
+	return LiveWith(ctx, pg, r, plan, LiveOptions{Log: log})
+}
+
+// LiveWith is Live with options.
+func LiveWith(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, opts LiveOptions) LiveState {
+	log := opts.Log
 	if log == nil {
 		log = func(string, ...any) {}
 	}
@@ -217,7 +241,37 @@ func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.
 		return st
 	}
 	st.Catalog = snap
+	compareSchema(ctx, pg, r, plan, opts, &st)
 	return st
+}
+
+// compareSchema compares the migrated schema with the ORM models
+// (Alembic repos) and with a committed schema dump, concurrently. Both
+// need a fully applied history: a partial schema would differ everywhere.
+func compareSchema(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, opts LiveOptions, st *LiveState) {
+	if plan == nil || st.Applied == nil || st.Applied.Failed != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	if modeldiff.Applies(r) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			st.ModelDiff = modeldiff.Compare(ctx, r, pg.URL, modeldiff.Options{Python: opts.Python, Log: opts.Log})
+			if opts.Log != nil {
+				opts.Log("models: compared in %s", time.Since(start).Round(time.Millisecond))
+			}
+		}()
+	}
+	if f := schemadump.Find(r, plan); f != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st.SchemaDump = schemadump.Load(ctx, pg, f)
+		}()
+	}
+	wg.Wait()
 }
 
 func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result) *report.Report {

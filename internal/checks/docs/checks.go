@@ -9,4 +9,5 @@ var Checks = []*check.Check{
 	TroubleshootingGuide,
 	TuningGuide,
 	Runbooks,
+	SchemaComments,
 }

@@ -9,4 +9,6 @@ var Checks = []*check.Check{
 	AlembicMetadataNone,
 	AlembicCompareType,
 	MigrationFails,
+	ModelSchemaDrift,
+	SchemaDumpDrift,
 }

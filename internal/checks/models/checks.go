@@ -6,5 +6,21 @@ import "github.com/pgreview/pgreview/internal/check"
 // Checks lists this area's checks.
 var Checks = []*check.Check{
 	NoPrimaryKey,
+	ModelWithoutPrimaryKey,
 	FKWithoutIndex,
+	FKTypeMismatch,
+	RelationshipWithoutFK,
+	DuplicateIndex,
+	OverlappingIndex,
+	InvalidIndex,
+	NotValidConstraint,
+	TimestampWithoutTZ,
+	JSONInsteadOfJSONB,
+	CharNColumn,
+	MoneyType,
+	IntPrimaryKey,
+	VarcharNColumn,
+	AllColumnsNullable,
+	TableInheritance,
+	ModelInheritance,
 }

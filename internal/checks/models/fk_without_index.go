@@ -5,6 +5,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/locate"
 )
 
 // FKWithoutIndex finds foreign keys whose columns do not lead a valid index.
@@ -25,8 +26,10 @@ not partial. Fix: CREATE INDEX CONCURRENTLY ON child (fk_columns).`,
 }
 
 func runFKWithoutIndex(p *check.Pass) error {
+	loc := locate.New(p)
 	for _, fk := range p.Catalog.Constraints {
-		if fk.Type != "f" {
+		// A partition's copy of its parent's key is reported on the parent.
+		if fk.Type != "f" || fk.ParentOID != 0 {
 			continue
 		}
 		t := p.Catalog.Table(fk.TableOID)
@@ -34,17 +37,23 @@ func runFKWithoutIndex(p *check.Pass) error {
 			continue
 		}
 		cols := columnNames(t, fk.Columns)
-		object := t.QualifiedName() + "." + strings.Join(cols, ",")
 		ref := "?"
 		if rt := p.Catalog.Table(fk.RefTableOID); rt != nil {
 			ref = rt.QualifiedName()
 		}
+		var related []check.Location
+		if len(cols) == 1 {
+			related = loc.Model(t, cols[0])
+		} else {
+			related = loc.Model(t, "")
+		}
 		p.Report(check.Finding{
-			Location: ObjectLocation(p, object),
+			Location: loc.Columns(t, cols),
 			Message: sprintf("foreign key %s on %s (%s) → %s has no index leading with its columns",
 				fk.Name, t.QualifiedName(), strings.Join(cols, ", "), ref),
 			Fix: sprintf("CREATE INDEX CONCURRENTLY %s ON %s (%s);",
-				indexName(t.Name, cols), t.QualifiedName(), strings.Join(quoteAll(cols), ", ")),
+				indexName(t.Name, cols), qualifiedIdent(t.Schema, t.Name), strings.Join(quoteAll(cols), ", ")),
+			Related: related,
 		})
 	}
 	return nil
@@ -75,38 +84,10 @@ func coveredByIndex(indexes []*catalog.Index, cols []int16) bool {
 	return false
 }
 
-func columnNames(t *catalog.Table, nums []int16) []string {
-	var out []string
-	for _, n := range nums {
-		if c := t.Column(n); c != nil {
-			out = append(out, c.Name)
-		}
-	}
-	return out
-}
-
 func indexName(table string, cols []string) string {
 	name := table + "_" + strings.Join(cols, "_") + "_idx"
 	if len(name) > 63 {
 		name = name[:63]
 	}
 	return name
-}
-
-func quoteAll(cols []string) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = quoteIdent(c)
-	}
-	return out
-}
-
-// quoteIdent quotes an identifier only when Postgres needs it to.
-func quoteIdent(s string) string {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-		}
-	}
-	return s
 }

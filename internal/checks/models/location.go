@@ -2,20 +2,40 @@ package models
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/catalog"
 )
 
-// ObjectLocation points at a schema object and, when the migration trace
-// knows it, at the migration statement that created it.
-func ObjectLocation(p *check.Pass, object string) check.Location {
-	loc := check.Location{Object: object}
-	if p.Applied != nil {
-		if file, line, ok := p.Applied.Origin(object); ok {
-			loc.File, loc.Line = file, line
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func columnNames(t *catalog.Table, nums []int16) []string {
+	var out []string
+	for _, n := range nums {
+		if c := t.Column(n); c != nil {
+			out = append(out, c.Name)
 		}
 	}
-	return loc
+	return out
 }
 
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+func quoteAll(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = quoteIdent(c)
+	}
+	return out
+}
+
+// quoteIdent quotes an identifier only when Postgres needs it to.
+func quoteIdent(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+		}
+	}
+	return s
+}
+
+// qualifiedIdent quotes schema.name for SQL in a fix.
+func qualifiedIdent(schema, name string) string { return quoteIdent(schema) + "." + quoteIdent(name) }

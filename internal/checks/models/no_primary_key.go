@@ -2,6 +2,8 @@ package models
 
 import (
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/locate"
+	"github.com/pgreview/pgreview/internal/orm"
 )
 
 // NoPrimaryKey finds tables without a primary key.
@@ -17,26 +19,36 @@ a single row, logical replication cannot replicate UPDATE and DELETE (the
 default replica identity is the primary key), and duplicates creep in.
 Add one, preferably "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
 or a natural key made of NOT NULL columns. Partitions inherit the key of
-their partitioned table and are reported through it.`,
+their partitioned table and are reported through it. A table whose
+SQLAlchemy/SQLModel model also lacks a key is reported once, on the model,
+by model-without-primary-key.`,
 	Run: runNoPrimaryKey,
 }
 
 func runNoPrimaryKey(p *check.Pass) error {
+	loc := locate.New(p)
 	for _, t := range p.Catalog.Tables {
-		if t.Partition {
+		if t.Partition || p.Catalog.PrimaryKey(t.OID) != nil {
 			continue
 		}
-		if len(p.Catalog.ConstraintsOf(t.OID, "p")) > 0 {
-			continue
+		model := loc.Models().ByTable(t.QualifiedName())
+		if model != nil && modelLacksKey(model) {
+			continue // reported on the model
 		}
-		msg := "table %s has no primary key"
+		msg := sprintf("table %s has no primary key", t.QualifiedName())
 		if len(p.Catalog.ConstraintsOf(t.OID, "u")) > 0 {
 			msg += "; it has a UNIQUE constraint, which allows NULLs: promote it to PRIMARY KEY if its columns are NOT NULL"
 		}
-		p.Report(check.Finding{
-			Location: ObjectLocation(p, t.QualifiedName()),
-			Message:  sprintf(msg, t.QualifiedName()),
-		})
+		if model != nil && model.HasPrimaryKey() {
+			msg += sprintf("; the model %s declares one, but the migrations never created it", model.Name())
+		}
+		p.Report(check.Finding{Location: loc.Table(t), Message: msg, Related: loc.Model(t, "")})
 	}
 	return nil
+}
+
+// modelLacksKey: the model maps its own table, is fully readable and
+// declares no primary key, so model-without-primary-key reports it.
+func modelLacksKey(m *orm.Model) bool {
+	return m.OwnTable() && !m.Opaque && !m.HasPrimaryKey()
 }

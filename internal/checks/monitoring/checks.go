@@ -9,4 +9,6 @@ var Checks = []*check.Check{
 	PoolMetrics,
 	MemorySettings,
 	MetricsExporter,
+	PgStatStatements,
+	SlowQueryLogging,
 }

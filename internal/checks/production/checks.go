@@ -9,4 +9,5 @@ var Checks = []*check.Check{
 	HighAvailability,
 	DisasterRecovery,
 	UpgradeProcedure,
+	AutovacuumDisabled,
 }

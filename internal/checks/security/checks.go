@@ -8,4 +8,11 @@ var Checks = []*check.Check{
 	CommittedCredentials,
 	TrustAuth,
 	SQLInjection,
+	SuperuserRole,
+	AppRoleOwnsSchema,
+	PublicPrivileges,
+	SecurityDefinerSearchPath,
+	ExtensionInPublic,
+	PlaintextSecretColumn,
+	AuditLogging,
 }

@@ -4,7 +4,10 @@ import (
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/check/checktest"
+	"github.com/pgreview/pgreview/internal/engine/enginetest"
 )
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
 
 func TestChecks(t *testing.T) {
 	for _, c := range Checks {

@@ -10,8 +10,8 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-# The URL comes from the environment, never from alembic.ini.
-config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])
+# The URL comes from the environment, never from alembic.ini; migrations run as the owner.
+config.set_main_option("sqlalchemy.url", os.environ.get("MIGRATE_DATABASE_URL") or os.environ["DATABASE_URL"])
 target_metadata = Base.metadata
 
 

@@ -1,4 +1,4 @@
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -23,3 +23,18 @@ class Order(Base):
     payload = Column(JSON)
     status = Column(String(20), nullable=False, server_default="new")
     user = relationship("User", back_populates="orders")
+
+
+# Tags are attached to orders; the association table has no key.
+order_tags = Table(
+    "order_tags",
+    Base.metadata,
+    Column("order_id", Integer, ForeignKey("orders.id"), nullable=False),
+    Column("tag", String(40), nullable=False),
+)
+
+
+class AdminUser(User):
+    """Admins live in the users table too."""
+
+    can_refund = Column(Integer)

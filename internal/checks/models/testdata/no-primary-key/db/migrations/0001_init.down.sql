@@ -1,2 +1,2 @@
 DROP SCHEMA audit CASCADE;
-DROP TABLE measurements, api_keys, memberships, users, events;
+DROP TABLE audit_entries, user_roles, measurements, api_keys, memberships, users, events;

@@ -29,3 +29,11 @@ CREATE TABLE measurements_2025 PARTITION OF measurements FOR VALUES FROM ('2025-
 
 CREATE SCHEMA audit;
 CREATE TABLE audit.log (entry text); -- want "table audit.log has no primary key"
+
+-- near-miss: the model declares no key either; model-without-primary-key reports it on the model
+CREATE TABLE user_roles (user_id bigint NOT NULL, role text NOT NULL);
+
+CREATE TABLE audit_entries ( -- want "table public.audit_entries has no primary key; the model AuditEntry declares one, but the migrations never created it"
+    id bigint NOT NULL,
+    entry text NOT NULL
+);

@@ -1,0 +1,34 @@
+package models
+
+import (
+	"github.com/pgreview/pgreview/internal/catalog"
+	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/locate"
+)
+
+// CharNColumn finds char(n) columns.
+var CharNColumn = &check.Check{
+	Name:     "char-n-column",
+	Item:     "5.4",
+	Severity: check.Good,
+	Needs:    check.NeedsCatalog,
+	Doc: `Use text (or varchar) rather than char(n).
+
+char(n) pads values with spaces to n characters, and the padding is
+ignored in some comparisons and kept in others (LIKE, concatenation,
+client output), which surprises applications. It is not faster than text
+in PostgreSQL. For fixed-length codes use text with a CHECK
+(char_length(code) = n).`,
+	Run: runCharNColumn,
+}
+
+func runCharNColumn(p *check.Pass) error {
+	columnTypeCheck(p, []uint32{oidBpchar, oidBpcharArray}, func(loc *locate.Locator, t *catalog.Table, c *catalog.Column) {
+		p.Report(columnFinding(loc, t, c,
+			sprintf("%s.%s is %s: values are blank-padded and the padding is significant in some operations; use text with a CHECK on its length",
+				t.QualifiedName(), c.Name, c.Type),
+			sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE text; (rewrites the table; trailing spaces are removed)",
+				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))))
+	})
+	return nil
+}

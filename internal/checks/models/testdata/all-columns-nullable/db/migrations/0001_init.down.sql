@@ -1,0 +1,1 @@
+DROP TABLE totals, logs, settings, accounts, profiles;

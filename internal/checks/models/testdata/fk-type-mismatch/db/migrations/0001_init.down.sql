@@ -1,0 +1,1 @@
+DROP TABLE sessions, shops, regions, mentions, invoices, orders, users; DROP DOMAIN user_ref;

@@ -1,0 +1,1 @@
+DROP TABLE tiny, countries, flags, orders, users;

@@ -1,0 +1,1 @@
+DROP TABLE audit, user_roles, roles, addresses, orders, users;

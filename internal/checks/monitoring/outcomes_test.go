@@ -1,0 +1,58 @@
+package monitoring
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/check/checktest"
+)
+
+func writeRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestOutcomes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		check  *check.Check
+		files  map[string]string
+		status check.Status
+		text   string // in the reason or the evidence
+	}{
+		{"nothing", PgStatStatements, map[string]string{"README.md": "x"}, check.StatusManual, "neither preloaded nor created"},
+		{"created only", PgStatStatements, map[string]string{
+			"db/migrations/0001_x.up.sql": "CREATE EXTENSION pg_stat_statements;", "db/migrations/0001_x.down.sql": "SELECT 1;",
+		}, check.StatusManual, "nothing in the repository preloads it"},
+		{"otel", PgStatStatements, map[string]string{"requirements.txt": "opentelemetry-instrumentation-sqlalchemy==0.45b0\n"},
+			check.StatusPass, "requirements.txt:1 opentelemetry-instrumentation-sqlalchemy traces database queries"},
+		{"no slow query logging", SlowQueryLogging, map[string]string{"README.md": "x"}, check.StatusManual, "no log_min_duration_statement"},
+		{"compose threshold", SlowQueryLogging, map[string]string{"compose.yaml": "services:\n  db:\n    image: postgres:16\n    command: postgres -c log_min_duration_statement=250\n"},
+			check.StatusPass, "compose.yaml:4 log_min_duration_statement = '250' (compose command)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := checktest.Result(t, tc.check, writeRepo(t, tc.files))
+			var ev []string
+			for _, e := range r.Evidence {
+				ev = append(ev, e.Location.String()+" "+e.Message)
+			}
+			all := r.Reason + "\n" + strings.Join(ev, "\n")
+			if r.Status != tc.status || !strings.Contains(all, tc.text) {
+				t.Errorf("status %s, want %s; want %q in:\n%s", r.Status, tc.status, tc.text, all)
+			}
+		})
+	}
+}

@@ -1,0 +1,1 @@
+DROP EXTENSION pgcrypto; DROP EXTENSION citext; DROP SCHEMA extensions;

@@ -1,0 +1,1 @@
+DROP TABLE warehouses, accounts; DROP TYPE account_status; DROP EXTENSION citext; DROP SCHEMA extensions;

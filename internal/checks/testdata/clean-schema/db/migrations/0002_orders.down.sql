@@ -1,0 +1,1 @@
+DROP TABLE events, order_lines, stock, orders;
