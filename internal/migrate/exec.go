@@ -36,23 +36,38 @@ func (e *StatementError) SQLState() string {
 // ExecScript runs a script's statements one by one over conn, inside one
 // transaction unless the script says otherwise, and times each statement.
 // before, when not nil, runs inside the transaction before the first
-// statement (bookkeeping), after runs after the last.
+// statement (bookkeeping), after runs after the last (in a transaction of
+// its own for scripts that run outside one).
 func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after func(pgx.Tx) error) ([]ExecutedStatement, error) {
+	if s.Err != nil {
+		return nil, s.Err
+	}
 	var done []ExecutedStatement
-	run := func(exec func(string) error) error {
+	run := func(exec func(string) error, inTx func() bool) error {
 		for _, st := range s.Statements {
+			tx := inTx()
 			start := time.Now()
 			if err := exec(st.SQL); err != nil {
 				return &StatementError{File: s.File, Statement: st, Err: err}
 			}
-			done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start)})
+			done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start), InTransaction: tx})
 		}
 		return nil
 	}
-	if s.NoTransaction {
-		err := run(func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err })
-		if err != nil {
+	direct := func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }
+	if s.NoTransaction || s.Autocommit {
+		inTx := func() bool { return conn.PgConn().TxStatus() != 'I' }
+		if err := run(direct, inTx); err != nil {
+			// A script that opened its own transaction (BEGIN; ...) and
+			// failed in it leaves the session aborted, as psql would not.
+			if conn.PgConn().TxStatus() != 'I' {
+				conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			}
 			return done, err
+		}
+		if conn.PgConn().TxStatus() != 'I' {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			return done, &StatementError{File: s.File, Statement: lastStatement(s), Err: errors.New("the script opens a transaction (BEGIN) and never commits it; add COMMIT at its end")}
 		}
 		if after != nil {
 			return done, pgx.BeginFunc(ctx, conn, after)
@@ -65,7 +80,8 @@ func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after fu
 				return err
 			}
 		}
-		if err := run(func(q string) error { _, err := tx.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }); err != nil {
+		inTx := func() bool { return true }
+		if err := run(func(q string) error { _, err := tx.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }, inTx); err != nil {
 			return err
 		}
 		if after != nil {
@@ -77,6 +93,17 @@ func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after fu
 		done = nil // rolled back
 	}
 	return done, err
+}
+
+func lastStatement(s *Script) Statement {
+	if len(s.Statements) == 0 {
+		return Statement{Line: s.Line}
+	}
+	return s.Statements[len(s.Statements)-1]
+}
+
+func errNoDown(m *Migration) error {
+	return fmt.Errorf("%s has no down migration", m.ID())
 }
 
 // firstLine returns the first line of s, shortened for messages.

@@ -192,7 +192,7 @@ func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.
 	}
 	var st LiveState
 	if plan != nil {
-		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log})
+		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log, RoundTrip: true})
 		if err != nil {
 			r.Warn("", 0, "migrations could not be applied: %v", err)
 			st.Unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
@@ -277,7 +277,7 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 	if plan != nil {
 		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
 		if a := st.Applied; a != nil {
-			m.Applied, m.Failed, m.DurationMS = a.Applied, a.Failed, a.Duration.Milliseconds()
+			m.Applied, m.Failed, m.DurationMS, m.Runner = a.Applied, a.Failed, a.Duration.Milliseconds(), a.Runner
 			m.Roundtrip = report.Roundtrip{Checked: a.Roundtrip.Checked, OK: a.Roundtrip.OK, Problems: a.Roundtrip.Problems}
 		}
 		if m.Roundtrip.Problems == nil {

@@ -1,0 +1,204 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SchemaObject is one object of a schema fingerprint: what it is, its
+// name, the table it belongs to (columns, constraints, indexes, triggers,
+// owned sequences) and its full definition.
+type SchemaObject struct {
+	Kind   string // table, column, constraint, index, sequence, view, type, function, trigger, extension, schema, policy, rule
+	Name   string // qualified: public.orders, public.orders.status
+	Parent string // owning table, qualified; "" for top-level objects
+	Def    string
+}
+
+func (o SchemaObject) key() string { return o.Kind + " " + o.Name }
+
+func (o SchemaObject) String() string { return o.Kind + " " + o.Name }
+
+// Schema is a full, comparable description of the user schema: every
+// object with its definition, keyed by kind and name.
+type Schema map[string]SchemaObject
+
+// schemaQuery describes every user object outside the system schemas, the
+// trace and extensions, with definitions from the server's own pg_get_*def
+// functions so that two schemas compare equal exactly when Postgres would
+// recreate them the same way.
+const schemaQuery = `
+WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
+), ext AS (
+  SELECT objid, classid FROM pg_depend WHERE deptype = 'e'
+), rel AS (
+  SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
+)
+SELECT 'schema', nspname, '', '' FROM ns WHERE nspname <> 'public'
+UNION ALL
+SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text FROM pg_extension WHERE extname <> 'plpgsql'
+UNION ALL
+SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                    WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END,
+       qname, '',
+       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END
+FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+UNION ALL
+SELECT 'column', r.qname || '.' || a.attname, r.qname,
+       format_type(a.atttypid, a.atttypmod)
+       || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+       || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
+       || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
+       || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
+       || ' #' || a.attnum
+FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+UNION ALL
+SELECT 'constraint', coalesce(r.qname, tn.nspname || '.' || t.typname) || '.' || co.conname, coalesce(r.qname, ''),
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END
+FROM pg_constraint co
+LEFT JOIN rel r ON r.oid = co.conrelid
+LEFT JOIN pg_type t ON t.oid = co.contypid LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
+WHERE r.oid IS NOT NULL OR (co.contypid <> 0 AND tn.oid IN (SELECT oid FROM ns))
+UNION ALL
+SELECT 'index', ri.qname, rt.qname, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END
+FROM pg_index i JOIN rel ri ON ri.oid = i.indexrelid JOIN rel rt ON rt.oid = i.indrelid
+UNION ALL
+SELECT 'sequence', r.qname,
+       coalesce((SELECT t.qname FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
+                 WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1), ''),
+       format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END)
+FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+UNION ALL
+SELECT 'type', n.nspname || '.' || t.typname, '',
+       CASE t.typtype
+         WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
+         WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
+         WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
+       END
+FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
+WHERE t.typtype IN ('e', 'd', 'r')
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
+       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END
+FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+UNION ALL
+SELECT 'trigger', r.qname || '.' || tg.tgname, r.qname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text
+FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
+UNION ALL
+SELECT 'policy', r.qname || '.' || po.polname, r.qname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '')
+FROM pg_policy po JOIN rel r ON r.oid = po.polrelid
+UNION ALL
+SELECT 'rule', r.qname || '.' || ru.rulename, r.qname, pg_get_ruledef(ru.oid)
+FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
+`
+
+// LoadSchema describes the review database's user schema.
+func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
+	rows, err := conn.Query(ctx, schemaQuery)
+	if err != nil {
+		return nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	s := Schema{}
+	for rows.Next() {
+		var o SchemaObject
+		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("describe the schema: %w", err)
+		}
+		s[o.key()] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	return s, nil
+}
+
+// SchemaDiff is what changed between two schemas.
+type SchemaDiff struct {
+	Added, Removed, Changed []SchemaObject
+}
+
+// Empty reports whether the schemas are the same.
+func (d SchemaDiff) Empty() bool { return len(d.Added)+len(d.Removed)+len(d.Changed) == 0 }
+
+// DiffSchemas compares after with before, ignoring the objects of the
+// tables in ignore (the tool's bookkeeping tables, which tools create on
+// first use and never drop).
+func DiffSchemas(before, after Schema, ignore []string) SchemaDiff {
+	skip := func(o SchemaObject) bool {
+		for _, t := range ignore {
+			if o.Name == t || o.Parent == t {
+				return true
+			}
+		}
+		return false
+	}
+	var d SchemaDiff
+	for k, a := range after {
+		if skip(a) {
+			continue
+		}
+		b, ok := before[k]
+		switch {
+		case !ok:
+			d.Added = append(d.Added, a)
+		case b.Def != a.Def:
+			d.Changed = append(d.Changed, a)
+		}
+	}
+	for k, b := range before {
+		if _, ok := after[k]; !ok && !skip(b) {
+			d.Removed = append(d.Removed, b)
+		}
+	}
+	for _, l := range [][]SchemaObject{d.Added, d.Removed, d.Changed} {
+		sort.Slice(l, func(i, j int) bool { return l[i].key() < l[j].key() })
+	}
+	return d
+}
+
+// Summarize names objects for a message, folding a table's columns,
+// constraints, indexes and sequences into the table when the table itself
+// is listed: "table public.orders, index public.orders_status_idx".
+func Summarize(objs []SchemaObject) []string {
+	tables := map[string]bool{}
+	for _, o := range objs {
+		if o.Kind == "table" {
+			tables[o.Name] = true
+		}
+	}
+	var out []string
+	for _, o := range objs {
+		if o.Parent != "" && tables[o.Parent] {
+			continue
+		}
+		out = append(out, o.String())
+	}
+	return out
+}
+
+// Names lists the tables (or, when there are none, the objects) of objs
+// without their kinds, for short messages: "orders, order_lines".
+func Names(objs []SchemaObject) []string {
+	var out []string
+	for _, s := range Summarize(objs) {
+		_, name, _ := strings.Cut(s, " ")
+		out = append(out, name)
+	}
+	return out
+}
