@@ -56,7 +56,7 @@ var Manual = map[string]bool{
 	"1.1": true, "1.2": true, "1.3": true, "1.4": true, "1.5": true,
 	"2.1": true, "2.2": true, "2.3": true, "2.4": true, "2.5": true,
 	"3.1": true, "3.2": true, "3.3": true, "3.4": true, "3.5": true,
-	"4.1": true, "4.2": true, "4.3": true, "4.4": true,
+	"4.1": true, "4.3": true,
 	"5.3": true, "5.4": true, "5.5": true,
 	"6.1": true, "6.2": true, "6.3": true, "6.4": true, "6.5": true,
 	"7.2": true, "7.3": true, "7.5": true,

@@ -185,12 +185,21 @@ func alembicOrder(sources []*PySource) ([]*PySource, []HistoryProblem) {
 			}
 		}
 	}
+	// Heads are the revisions nothing revises; a revision whose parent is
+	// missing is reported as such, not as one more head.
+	orphan := map[string]bool{}
+	for _, p := range problems {
+		if p.Kind == ProblemMissingParent {
+			orphan[p.Object] = true
+		}
+	}
 	var heads []*PySource
 	for _, s := range order {
-		if len(children[s.Revision]) == 0 {
+		if len(children[s.Revision]) == 0 && !orphan[s.Revision] {
 			heads = append(heads, s)
 		}
 	}
+	sort.Slice(heads, func(i, j int) bool { return heads[i].File < heads[j].File })
 	if len(heads) > 1 {
 		var ids []string
 		for _, h := range heads {

@@ -16,7 +16,7 @@ import (
 // dbmate's file names and section markers (pkg/dbmate/migration.go).
 var (
 	dbmateName   = regexp.MustCompile(`^(\d+)(?:_(.*))?\.sql$`)
-	dbmateMarker = regexp.MustCompile(`(?m)^--\s*migrate:(up|down)(\s.*)?$`)
+	dbmateMarker = regexp.MustCompile(`(?m)^--[ \t]*migrate:(up|down)([ \t].*)?$`)
 )
 
 func dbmateScore(r *repo.Repo, dir string) int {

@@ -6,8 +6,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pgreview/pgreview/internal/config"
 	"github.com/pgreview/pgreview/internal/repo"
 )
+
+// config validates migrations.tool against this package's list.
+func init() { config.MigrationTools = Tools }
 
 // Tools lists the migration formats pgreview knows, for config validation.
 var Tools = []string{"alembic", "golang-migrate", "goose", "dbmate", "flyway", "sqitch", "prisma", "docker-entrypoint-initdb.d", "plain", "command"}

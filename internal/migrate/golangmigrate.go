@@ -24,6 +24,10 @@ func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
 	for _, f := range filesIn(r, dir) {
 		m := golangMigrateName.FindStringSubmatch(path.Base(f.Path))
 		if m == nil {
+			if path.Ext(f.Path) == ".sql" {
+				plan.Problems = append(plan.Problems, HistoryProblem{Kind: ProblemMisnamed, File: f.Path, Line: 1,
+					Message: fmt.Sprintf("%s is not a golang-migrate file name (N_name.up.sql or N_name.down.sql): golang-migrate ignores it; rename it", path.Base(f.Path))})
+			}
 			continue
 		}
 		v, err := strconv.ParseUint(m[1], 10, 64)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 )
 
 // HazardKind names a way a migration can hurt a live database.
@@ -51,9 +52,25 @@ type op struct {
 	facts  []facts
 }
 
-// Hazards analyses the history: the applied migrations with what the trace
-// recorded, the others (or all, when no database ran) from their SQL.
-func Hazards(plan *Plan, res *Result) []Hazard {
+// Hazards is HazardsOf(p, res), computed once and shared by every check
+// that reads it.
+func (p *Plan) Hazards(res *Result) []Hazard {
+	c := &p.hazards
+	if res != nil {
+		c = &res.hazards
+	}
+	c.once.Do(func() { c.list = HazardsOf(p, res) })
+	return c.list
+}
+
+type hazardCache struct {
+	once sync.Once
+	list []Hazard
+}
+
+// HazardsOf analyses the history: the applied migrations with what the
+// trace recorded, the others (or all, when no database ran) from their SQL.
+func HazardsOf(plan *Plan, res *Result) []Hazard {
 	if plan == nil {
 		return nil
 	}
@@ -167,6 +184,12 @@ func migrationHazards(m *Migration, ops []*op, traced bool) []Hazard {
 			}
 			for _, c := range f.creates {
 				created[c] = true
+			}
+			if f.dml && held != nil && !held.reported {
+				h := held.h
+				h.What = fmt.Sprintf("takes ACCESS EXCLUSIVE on %s and holds it until commit while line %d changes rows", h.Table, o.line)
+				out = append(out, h)
+				held.reported = true
 			}
 			if f.table == "" || created[f.table] {
 				continue

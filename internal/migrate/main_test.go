@@ -43,7 +43,7 @@ func TestDebugHazards(t *testing.T) {
 				t.Logf("%s event %s %s %s %q locks=%v to=%s rr=%d xid=%s", name, e.Kind, e.Tag, e.Identity, firstLine(e.Query), e.Locks, e.LockTimeout, e.RewriteReason, e.Xid)
 			}
 		}
-		for _, h := range Hazards(plan, res) {
+		for _, h := range HazardsOf(plan, res) {
 			t.Logf("%s HAZARD %s %s:%d %s: %s", name, h.Kind, h.File, h.Line, h.Table, h.What)
 		}
 	}

@@ -35,6 +35,8 @@ type Plan struct {
 	// left out of round-trip comparisons: tools create them on first use
 	// and never drop them.
 	Bookkeeping []string
+
+	hazards hazardCache // of the static analysis
 }
 
 // Skipped is a migration pgreview cannot replay, and why.
@@ -198,6 +200,7 @@ type Result struct {
 
 	// origins maps objects to the statement that created them.
 	origins map[string]origin
+	hazards hazardCache
 }
 
 // Roundtrip is the outcome of up/down/up for every migration with a down.

@@ -193,12 +193,13 @@ func Summarize(objs []SchemaObject) []string {
 }
 
 // Names lists the tables (or, when there are none, the objects) of objs
-// without their kinds, for short messages: "orders, order_lines".
+// without their kinds (and without public.), for short messages:
+// "orders, order_lines".
 func Names(objs []SchemaObject) []string {
 	var out []string
 	for _, s := range Summarize(objs) {
 		_, name, _ := strings.Cut(s, " ")
-		out = append(out, name)
+		out = append(out, strings.TrimPrefix(name, "public."))
 	}
 	return out
 }

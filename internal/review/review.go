@@ -99,7 +99,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	enabled, disabled := selectChecks(opts.Checks, &opts.Config.Checks)
 	var static, live []*check.Check
 	for _, c := range enabled {
-		if c.Needs.Live() {
+		if c.Needs.AfterApply() {
 			live = append(live, c)
 		} else {
 			static = append(static, c)

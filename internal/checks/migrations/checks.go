@@ -5,5 +5,19 @@ import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
 var Checks = []*check.Check{
+	MigrationHistory,
+	MigrationEdited,
+	MissingDown,
+	RoundtripFails,
 	MigrationFails,
+	MigrationNotReplayable,
+	TableRewrite,
+	VolatileDefault,
+	IndexNotConcurrent,
+	ConstraintNotValid,
+	SetNotNullScan,
+	LockTimeoutMissing,
+	ExclusiveLockHeld,
+	BreakingSchemaChange,
+	ConcurrentlyInTransaction,
 }
