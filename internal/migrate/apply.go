@@ -153,7 +153,7 @@ func (a *applyRun) run() error {
 		res.recordOrigins(done)
 		res.Applied++
 		if a.opts.RoundTrip {
-			if err := a.roundTrip(i, m); err != nil {
+			if err := a.roundTrip(i, m, events); err != nil {
 				return err
 			}
 		}

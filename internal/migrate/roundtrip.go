@@ -50,8 +50,86 @@ func (t *Trip) Problem() string {
 }
 
 // roundTrip runs down and up again for plan.Migrations[i], which has just
-// been applied, and leaves a.before as the schema after it.
-func (a *applyRun) roundTrip(i int, m *Migration) error {
+// been applied (the trace saw upEvents), and leaves a.before as the schema
+// after it. With the trace, only the relations that the up, the down and
+// the second up touched are described again: the rest cannot have changed.
+func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
+	if !a.res.Traced {
+		return a.roundTripFull(i, m)
+	}
+	ctx := a.ctx
+	before := a.before
+	sc := scopeOf(upEvents)
+	if m.Down == nil {
+		part, err := loadSchema(ctx, a.conn, sc)
+		if err != nil {
+			return err
+		}
+		before.patch(sc, part)
+		return nil
+	}
+	trip := &Trip{Migration: m}
+	a.res.Trips = append(a.res.Trips, trip)
+	_, downErr := a.applier.Down(ctx, m)
+	downEvents, err := a.events()
+	if err != nil {
+		return err
+	}
+	sc.add(scopeOf(downEvents))
+	if downErr != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		trip.DownFailed = downFailure(m, downErr)
+		if len(downEvents) == 0 { // rolled back: the database is as the up left it
+			part, err := loadSchema(ctx, a.conn, sc)
+			if err != nil {
+				return err
+			}
+			before.patch(sc, part)
+			return nil
+		}
+		return a.rebuild(i, nil)
+	}
+	down, err := loadSchema(ctx, a.conn, sc)
+	if err != nil {
+		return err
+	}
+	trip.Diff = DiffSchemas(before.restrict(sc), down, a.plan.Bookkeeping)
+	_, upErr := a.applier.Up(ctx, m)
+	reupEvents, err := a.events()
+	if err != nil {
+		return err
+	}
+	if upErr != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if trip.Diff.Empty() {
+			trip.ReupFailed = failureOf(m, upErr)
+		}
+		return a.rebuild(i, nil)
+	}
+	sc.add(scopeOf(reupEvents))
+	part, err := loadSchema(ctx, a.conn, sc)
+	if err != nil {
+		return err
+	}
+	before.patch(sc, part)
+	return nil
+}
+
+func downFailure(m *Migration, err error) *Failure {
+	f := failureOf(m, err)
+	if f.File == m.File() && m.Down.File != "" {
+		f.File = m.Down.File
+	}
+	return f
+}
+
+// roundTripFull is roundTrip without the trace: the whole schema is
+// described after the up and after the down.
+func (a *applyRun) roundTripFull(i int, m *Migration) error {
 	ctx := a.ctx
 	up, err := LoadSchema(ctx, a.conn)
 	if err != nil {
@@ -71,10 +149,7 @@ func (a *applyRun) roundTrip(i int, m *Migration) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		trip.DownFailed = failureOf(m, downErr)
-		if trip.DownFailed.File == m.File() && m.Down.File != "" {
-			trip.DownFailed.File = m.Down.File
-		}
+		trip.DownFailed = downFailure(m, downErr)
 		now, err := LoadSchema(ctx, a.conn)
 		if err != nil {
 			return err
@@ -148,6 +223,12 @@ func (a *applyRun) rebuild(i int, want Schema) error {
 	}
 	if _, err := a.events(); err != nil {
 		return err
+	}
+	if want == nil {
+		want, err = LoadSchema(ctx, conn)
+		if err != nil {
+			return err
+		}
 	}
 	a.before = want
 	return nil

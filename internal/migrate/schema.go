@@ -17,6 +17,11 @@ type SchemaObject struct {
 	Name   string // qualified: public.orders, public.orders.status
 	Parent string // owning table, qualified; "" for top-level objects
 	Def    string
+
+	// owner is the relation the object belongs to and self the relation
+	// it is (0 for objects that are not relations nor parts of one), so a
+	// schema can be reloaded for just the relations a step touched.
+	owner, self uint32
 }
 
 func (o SchemaObject) key() string { return o.Kind + " " + o.Name }
@@ -32,24 +37,34 @@ type Schema map[string]SchemaObject
 // functions so that two schemas compare equal exactly when Postgres would
 // recreate them the same way.
 const schemaQuery = `
+SELECT kind, name, parent, def, owner, self FROM (
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
 ), ext AS (
   SELECT objid, classid FROM pg_depend WHERE deptype = 'e'
+), scope AS (
+  -- the relations asked for, with their indexes, owned sequences and,
+  -- for an index or a sequence, its table
+  SELECT unnest($1::oid[]) AS oid
+  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY($1)
+  UNION SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1)
+  UNION SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjid = ANY($1)
+  UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.objid = ANY($1)
 ), rel AS (
   SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
+    AND ($1::oid[] IS NULL OR c.oid IN (SELECT oid FROM scope))
 )
-SELECT 'schema', nspname, '', '' FROM ns WHERE nspname <> 'public'
+SELECT 'schema', nspname, '', '', 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
 UNION ALL
-SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text FROM pg_extension WHERE extname <> 'plpgsql'
+SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid FROM pg_extension WHERE $2 AND extname <> 'plpgsql'
 UNION ALL
 SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                     WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END,
        qname, '',
-       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END
+       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid
 FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
 SELECT 'column', r.qname || '.' || a.attname, r.qname,
@@ -59,64 +74,150 @@ SELECT 'column', r.qname || '.' || a.attname, r.qname,
        || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
        || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
        || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
-       || ' #' || row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)
+       || ' #' || row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), r.oid, r.oid
 FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'constraint', coalesce(r.qname, tn.nspname || '.' || t.typname) || '.' || co.conname, coalesce(r.qname, ''),
-       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END
-FROM pg_constraint co
-LEFT JOIN rel r ON r.oid = co.conrelid
-LEFT JOIN pg_type t ON t.oid = co.contypid LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
-WHERE r.oid IS NOT NULL OR (co.contypid <> 0 AND tn.oid IN (SELECT oid FROM ns))
+SELECT 'constraint', r.qname || '.' || co.conname, r.qname,
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, r.oid, r.oid
+FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
 UNION ALL
-SELECT 'index', ri.qname, rt.qname, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END
+SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid
+FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
+WHERE $2 AND co.contypid <> 0
+UNION ALL
+SELECT 'index', ri.qname, rt.qname, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END, rt.oid, ri.oid
 FROM pg_index i JOIN rel ri ON ri.oid = i.indexrelid JOIN rel rt ON rt.oid = i.indrelid
 UNION ALL
-SELECT 'sequence', r.qname,
-       coalesce((SELECT t.qname FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
-                 WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1), ''),
-       format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END)
+SELECT 'sequence', r.qname, coalesce(o.qname, ''),
+       format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END),
+       coalesce(o.oid, r.oid), r.oid
 FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+LEFT JOIN LATERAL (SELECT t.qname, t.oid FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) o ON true
 UNION ALL
 SELECT 'type', n.nspname || '.' || t.typname, '',
        CASE t.typtype
          WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
          WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
          WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
-       END
+       END, 0::oid, 0::oid
 FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
-WHERE t.typtype IN ('e', 'd', 'r')
+WHERE $2 AND t.typtype IN ('e', 'd', 'r')
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
-       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END
+       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid
 FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+WHERE $2 AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
 UNION ALL
-SELECT 'trigger', r.qname || '.' || tg.tgname, r.qname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text
+SELECT 'trigger', r.qname || '.' || tg.tgname, r.qname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text, r.oid, r.oid
 FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
 UNION ALL
-SELECT 'policy', r.qname || '.' || po.polname, r.qname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '')
+SELECT 'policy', r.qname || '.' || po.polname, r.qname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), ''), r.oid, r.oid
 FROM pg_policy po JOIN rel r ON r.oid = po.polrelid
 UNION ALL
-SELECT 'rule', r.qname || '.' || ru.rulename, r.qname, pg_get_ruledef(ru.oid)
+SELECT 'rule', r.qname || '.' || ru.rulename, r.qname, pg_get_ruledef(ru.oid), r.oid, r.oid
 FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
+) AS s (kind, name, parent, def, owner, self)
+WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
 `
 
 // LoadSchema describes the review database's user schema.
 func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
-	rows, err := conn.Query(ctx, schemaQuery)
+	return loadSchema(ctx, conn, nil)
+}
+
+// scope is a part of the schema: the relations (and what belongs to them)
+// with these OIDs, and, when others is set, every object that is not a
+// relation (types, functions, schemas, extensions).
+type scope struct {
+	rels   map[uint32]bool
+	others bool
+}
+
+func (s *scope) has(o SchemaObject) bool {
+	if o.owner == 0 && o.self == 0 {
+		return s.others
+	}
+	return s.rels[o.owner] || s.rels[o.self]
+}
+
+func (s *scope) add(t *scope) {
+	for r := range t.rels {
+		s.rels[r] = true
+	}
+	s.others = s.others || t.others
+}
+
+// scopeOf is the part of the schema that events may have changed.
+func scopeOf(events []Event) *scope {
+	s := &scope{rels: map[uint32]bool{}}
+	for _, e := range events {
+		if e.RelID != 0 {
+			s.rels[e.RelID] = true
+		}
+		if e.RelID == 0 {
+			s.others = true
+		}
+	}
+	return s
+}
+
+// restrict is the part of s inside sc.
+func (s Schema) restrict(sc *scope) Schema {
+	out := Schema{}
+	for k, o := range s {
+		if sc.has(o) {
+			out[k] = o
+		}
+	}
+	return out
+}
+
+// patch replaces the part of s inside sc with part, in place.
+func (s Schema) patch(sc *scope, part Schema) {
+	for k, o := range s {
+		if sc.has(o) {
+			delete(s, k)
+		}
+	}
+	for k, o := range part {
+		s[k] = o
+	}
+}
+
+func (s Schema) clone() Schema {
+	out := make(Schema, len(s))
+	for k, o := range s {
+		out[k] = o
+	}
+	return out
+}
+
+// loadSchema describes the whole schema (sc nil) or the part in sc.
+func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
+	var rels []uint32
+	others := true
+	if sc != nil {
+		rels = []uint32{}
+		for r := range sc.rels {
+			rels = append(rels, r)
+		}
+		others = sc.others
+	}
+	rows, err := conn.Query(ctx, schemaQuery, rels, others)
 	if err != nil {
 		return nil, fmt.Errorf("describe the schema: %w", err)
 	}
 	s := Schema{}
 	for rows.Next() {
 		var o SchemaObject
-		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def); err != nil {
+		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("describe the schema: %w", err)
 		}
