@@ -107,15 +107,9 @@ func (d dbmate) Open(ctx context.Context, db *Session) (Applier, error) {
 }
 
 func (dbmate) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Up, nil, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO public.schema_migrations (version) VALUES ($1)`, m.Version)
-		return err
-	})
+	return ExecScript(ctx, conn, m.Up, "", "INSERT INTO public.schema_migrations (version) VALUES ("+literal(m.Version)+")")
 }
 
 func (dbmate) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Down, nil, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM public.schema_migrations WHERE version = $1`, m.Version)
-		return err
-	})
+	return ExecScript(ctx, conn, m.Down, "", "DELETE FROM public.schema_migrations WHERE version = "+literal(m.Version))
 }

@@ -35,64 +35,82 @@ func (e *StatementError) SQLState() string {
 
 // ExecScript runs a script's statements one by one over conn, inside one
 // transaction unless the script says otherwise, and times each statement.
-// before, when not nil, runs inside the transaction before the first
-// statement (bookkeeping), after runs after the last (in a transaction of
-// its own for scripts that run outside one).
-func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after func(pgx.Tx) error) ([]ExecutedStatement, error) {
+// prologue and epilogue are the tool's bookkeeping SQL (literal, no
+// parameters): in a transactional script they travel with BEGIN and
+// COMMIT, so bookkeeping costs no extra round trip; otherwise the
+// epilogue runs after the last statement as one implicit transaction.
+func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogue string) ([]ExecutedStatement, error) {
 	if s.Err != nil {
 		return nil, s.Err
 	}
 	var done []ExecutedStatement
-	run := func(exec func(string) error, inTx func() bool) error {
-		for _, st := range s.Statements {
-			tx := inTx()
-			start := time.Now()
-			if err := exec(st.SQL); err != nil {
-				return &StatementError{File: s.File, Statement: st, Err: err}
-			}
-			done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start), InTransaction: tx})
-		}
-		return nil
-	}
-	direct := func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }
-	if s.NoTransaction || s.Autocommit {
-		inTx := func() bool { return conn.PgConn().TxStatus() != 'I' }
-		if err := run(direct, inTx); err != nil {
-			// A script that opened its own transaction (BEGIN; ...) and
-			// failed in it leaves the session aborted, as psql would not.
-			if conn.PgConn().TxStatus() != 'I' {
-				conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-			}
-			return done, err
-		}
-		if conn.PgConn().TxStatus() != 'I' {
+	exec := func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }
+	inTx := func() bool { return conn.PgConn().TxStatus() != 'I' }
+	rollback := func() {
+		if inTx() {
 			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-			return done, &StatementError{File: s.File, Statement: lastStatement(s), Err: errors.New("the script opens a transaction (BEGIN) and never commits it; add COMMIT at its end")}
 		}
-		if after != nil {
-			return done, pgx.BeginFunc(ctx, conn, after)
-		}
-		return done, nil
 	}
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if before != nil {
-			if err := before(tx); err != nil {
-				return err
+	transactional := !s.NoTransaction && !s.Autocommit
+	if transactional {
+		if err := exec(join("BEGIN", prologue)); err != nil {
+			rollback()
+			return nil, fmt.Errorf("bookkeeping before %s: %w", s.File, err)
+		}
+	} else if prologue != "" {
+		if err := exec(prologue); err != nil {
+			return nil, fmt.Errorf("bookkeeping before %s: %w", s.File, err)
+		}
+	}
+	for _, st := range s.Statements {
+		tx := inTx()
+		start := time.Now()
+		if err := exec(st.SQL); err != nil {
+			// A script that opened its own transaction (BEGIN; ...) and
+			// failed in it would leave the session aborted.
+			rollback()
+			if transactional {
+				done = nil // rolled back
 			}
+			return done, &StatementError{File: s.File, Statement: st, Err: err}
 		}
-		inTx := func() bool { return true }
-		if err := run(func(q string) error { _, err := tx.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }, inTx); err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
-	if err != nil {
-		done = nil // rolled back
+		done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start), InTransaction: tx})
 	}
-	return done, err
+	if !transactional && inTx() {
+		rollback()
+		return done, &StatementError{File: s.File, Statement: lastStatement(s), Err: errors.New("the script opens a transaction (BEGIN) and never commits it; add COMMIT at its end")}
+	}
+	end := epilogue
+	if transactional {
+		end = join(epilogue, "COMMIT")
+	}
+	if end != "" {
+		if err := exec(end); err != nil {
+			rollback()
+			if transactional {
+				done = nil
+			}
+			return done, fmt.Errorf("bookkeeping after %s: %w", s.File, err)
+		}
+	}
+	return done, nil
+}
+
+// join joins SQL statements with semicolons, skipping empty ones.
+func join(stmts ...string) string {
+	var out []string
+	for _, s := range stmts {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// literal quotes s as an SQL string literal, safe whatever
+// standard_conforming_strings is set to.
+func literal(s string) string {
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }
 
 func lastStatement(s *Script) Statement {

@@ -221,24 +221,22 @@ func (f *flyway) Open(ctx context.Context, db *Session) (Applier, error) {
 	return sqlRunner{up: f.up, down: f.down}.Open(ctx, db)
 }
 
-func (f *flyway) record(ctx context.Context, m *Migration, s *Script, kind string) func(pgx.Tx) error {
-	return func(tx pgx.Tx) error {
-		var version any
-		if m.Version != "" {
-			version = strings.ReplaceAll(m.Version, "_", ".")
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO public.flyway_schema_history
-			(installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)
-			VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM public.flyway_schema_history), $1, $2, $3, $4, $5, current_user, 0, true)`,
-			version, m.Name, kind, path.Base(s.File), f.checksums[s.File])
-		return err
+// record is the flyway_schema_history row for a script, as SQL.
+func (f *flyway) record(m *Migration, s *Script, kind string) string {
+	version := "NULL"
+	if m.Version != "" {
+		version = literal(strings.ReplaceAll(m.Version, "_", "."))
 	}
+	return fmt.Sprintf(`INSERT INTO public.flyway_schema_history
+		(installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)
+		VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM public.flyway_schema_history), %s, %s, %s, %s, %d, current_user, 0, true)`,
+		version, literal(m.Name), literal(kind), literal(path.Base(s.File)), f.checksums[s.File])
 }
 
 func (f *flyway) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Up, nil, f.record(ctx, m, m.Up, "SQL"))
+	return ExecScript(ctx, conn, m.Up, "", f.record(m, m.Up, "SQL"))
 }
 
 func (f *flyway) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Down, nil, f.record(ctx, m, m.Down, "UNDO_SQL"))
+	return ExecScript(ctx, conn, m.Down, "", f.record(m, m.Down, "UNDO_SQL"))
 }

@@ -94,39 +94,24 @@ func (g golangMigrate) Open(ctx context.Context, db *Session) (Applier, error) {
 	return sqlRunner{up: g.up, down: g.down}.Open(ctx, db)
 }
 
-// setVersion replaces the one row of schema_migrations, in one round
-// trip (golang-migrate truncates and inserts in one transaction; a DELETE
-// leaves the same table behind and is cheaper on a throwaway database).
-func (golangMigrate) setVersion(ctx context.Context, conn *pgx.Conn, version string, dirty bool) error {
-	q := "BEGIN; DELETE FROM schema_migrations;"
+// versionSQL replaces the one row of schema_migrations (golang-migrate
+// truncates and inserts; a DELETE leaves the same table and is cheaper).
+func versionSQL(version string, dirty bool) string {
+	q := "DELETE FROM schema_migrations"
 	if version != "" {
-		if _, err := strconv.ParseUint(version, 10, 64); err != nil {
-			return fmt.Errorf("version %q is not a number", version)
-		}
-		q += fmt.Sprintf(" INSERT INTO schema_migrations (version, dirty) VALUES (%s, %t);", version, dirty)
+		q += fmt.Sprintf("; INSERT INTO schema_migrations (version, dirty) VALUES (%s::bigint, %t)", literal(version), dirty)
 	}
-	_, err := conn.Exec(ctx, q+" COMMIT", pgx.QueryExecModeSimpleProtocol)
-	return err
+	return q
 }
 
+// up marks the version dirty, runs the file and marks it clean, as
+// golang-migrate does. The marks travel with the file's BEGIN and COMMIT
+// (golang-migrate commits the dirty mark first; only a failed migration
+// could tell the difference, and a review stops there).
 func (g golangMigrate) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	if err := g.setVersion(ctx, conn, m.Version, true); err != nil {
-		return nil, fmt.Errorf("schema_migrations: %w", err)
-	}
-	done, err := ExecScript(ctx, conn, m.Up, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	return done, g.setVersion(ctx, conn, m.Version, false)
+	return ExecScript(ctx, conn, m.Up, versionSQL(m.Version, true), versionSQL(m.Version, false))
 }
 
 func (g golangMigrate) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	if err := g.setVersion(ctx, conn, m.Version, true); err != nil {
-		return nil, fmt.Errorf("schema_migrations: %w", err)
-	}
-	done, err := ExecScript(ctx, conn, m.Down, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	return done, g.setVersion(ctx, conn, m.prev, false)
+	return ExecScript(ctx, conn, m.Down, versionSQL(m.Version, true), versionSQL(m.prev, false))
 }

@@ -219,17 +219,9 @@ func (g goose) Open(ctx context.Context, db *Session) (Applier, error) {
 }
 
 func (goose) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	record := func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)`, m.Version)
-		return err
-	}
-	return ExecScript(ctx, conn, m.Up, nil, record)
+	return ExecScript(ctx, conn, m.Up, "", "INSERT INTO goose_db_version (version_id, is_applied) VALUES ("+literal(m.Version)+"::bigint, true)")
 }
 
 func (goose) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	record := func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM goose_db_version WHERE version_id = $1`, m.Version)
-		return err
-	}
-	return ExecScript(ctx, conn, m.Down, nil, record)
+	return ExecScript(ctx, conn, m.Down, "", "DELETE FROM goose_db_version WHERE version_id = "+literal(m.Version)+"::bigint")
 }

@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"fmt"
-	"path"
 	"strings"
 	"sync"
 )
@@ -198,7 +197,7 @@ func migrationHazards(m *Migration, ops []*op, traced bool) []Hazard {
 			slow := ""
 			switch {
 			case f.indexBuild && !f.concurrent:
-				add(o, HazardIndexNotConcurrent, t, fmt.Sprintf("builds index %s on %s without CONCURRENTLY, blocking writes to %s for the whole build", orUnnamed(f.indexName), t, t), traced && hasLock(o, t, "ShareLock"))
+				add(o, HazardIndexNotConcurrent, t, fmt.Sprintf("builds index %s on %s without CONCURRENTLY, blocking writes to %s for the whole build", orUnnamed(f.indexName), t, t), traced && hasLock(o, "ShareLock"))
 				slow = "builds an index"
 			case f.indexBuild && f.concurrent && o.inTx:
 				add(o, HazardConcurrentlyInTx, t, fmt.Sprintf("runs CREATE INDEX CONCURRENTLY on %s inside a transaction block, where Postgres refuses it", t), false)
@@ -233,7 +232,7 @@ func migrationHazards(m *Migration, ops []*op, traced bool) []Hazard {
 			for _, r := range f.renames {
 				add(o, HazardBreaking, t, "renames "+r+": running application instances that use the old name fail until they are redeployed", false)
 			}
-			takesAE := f.alters && (!traced || len(o.events) == 0 || hasLock(o, t, "AccessExclusiveLock"))
+			takesAE := f.alters && (!traced || len(o.events) == 0 || hasLock(o, "AccessExclusiveLock"))
 			if takesAE && timeout == "0" && !timeoutReported {
 				timeoutReported = true
 				add(o, HazardNoLockTimeout, t, fmt.Sprintf("takes ACCESS EXCLUSIVE on %s with no lock_timeout: if it waits behind a long query, every read and write of %s queues behind it", t, t), traced && len(o.events) > 0)
@@ -268,12 +267,15 @@ func orUnnamed(s string) string {
 	return s
 }
 
-func hasLock(o *op, table, mode string) bool {
-	rel := path.Ext(table)
-	rel = strings.TrimPrefix(rel, ".")
+// hasLock reports whether the trace saw the statement hold a lock of
+// mode on the relation its commands were about.
+func hasLock(o *op, mode string) bool {
 	for _, e := range o.events {
+		if e.RelID == 0 || e.Kind != "ddl" {
+			continue
+		}
 		for _, l := range e.Locks {
-			if l.Mode == mode && (l.Name == rel || l.Name == table) {
+			if l.Mode == mode && l.Rel == e.RelID {
 				return true
 			}
 		}

@@ -33,7 +33,7 @@ func loadPlain(r *repo.Repo, dir string) (*Plan, error) {
 
 // plain runs each file in its own transaction.
 var plain = sqlRunner{up: func(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Up, nil, nil)
+	return ExecScript(ctx, conn, m.Up, "", "")
 }}
 
 // filesIn lists the files directly inside dir.

@@ -75,15 +75,11 @@ func (prisma) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedS
 		text.WriteString(st.SQL)
 	}
 	sum := sha256.Sum256([]byte(text.String()))
-	id := hex.EncodeToString(sum[:])[:32]
-	if _, err := conn.Exec(ctx, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)`,
-		id[:8]+"-"+id[8:12]+"-"+id[12:16]+"-"+id[16:20]+"-"+id[20:32], hex.EncodeToString(sum[:]), m.prev); err != nil {
+	h := hex.EncodeToString(sum[:])
+	id := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	start := fmt.Sprintf(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES (%s, %s, %s)`, literal(id), literal(h), literal(m.prev))
+	if _, err := conn.Exec(ctx, start, pgx.QueryExecModeSimpleProtocol); err != nil {
 		return nil, fmt.Errorf("_prisma_migrations: %w", err)
 	}
-	done, err := ExecScript(ctx, conn, m.Up, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	_, err = conn.Exec(ctx, `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE migration_name = $1`, m.prev)
-	return done, err
+	return ExecScript(ctx, conn, m.Up, "", `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE migration_name = `+literal(m.prev))
 }

@@ -71,33 +71,24 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	trip := &Trip{Migration: m}
 	a.res.Trips = append(a.res.Trips, trip)
 	_, downErr := a.applier.Down(ctx, m)
-	downEvents, err := a.events()
+	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, sc)
 	if err != nil {
 		return err
 	}
-	sc.add(scopeOf(downEvents))
 	if downErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		trip.DownFailed = downFailure(m, downErr)
 		if len(downEvents) == 0 { // rolled back: the database is as the up left it
-			part, err := loadSchema(ctx, a.conn, sc)
-			if err != nil {
-				return err
-			}
-			before.patch(sc, part)
+			before.patch(sc, down)
 			return nil
 		}
 		return a.rebuild(i, nil)
 	}
-	down, err := loadSchema(ctx, a.conn, sc)
-	if err != nil {
-		return err
-	}
 	trip.Diff = DiffSchemas(before.restrict(sc), down, a.plan.Bookkeeping)
 	_, upErr := a.applier.Up(ctx, m)
-	reupEvents, err := a.events()
+	_, part, err := takeEventsAndSchema(ctx, a.conn, sc)
 	if err != nil {
 		return err
 	}
@@ -109,11 +100,6 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 			trip.ReupFailed = failureOf(m, upErr)
 		}
 		return a.rebuild(i, nil)
-	}
-	sc.add(scopeOf(reupEvents))
-	part, err := loadSchema(ctx, a.conn, sc)
-	if err != nil {
-		return err
 	}
 	before.patch(sc, part)
 	return nil

@@ -127,6 +127,53 @@ FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETU
 WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
 `
 
+// schemaQueryWithLog is schemaQuery whose scope also takes in the
+// relations that the trace logged since it was last read: the schema is
+// described and the trace read in one round trip.
+var schemaQueryWithLog = func() string {
+	q := strings.ReplaceAll(schemaQuery, "$1::oid[] IS NULL OR ", "")
+	q = strings.ReplaceAll(q, "$1::oid[]", "(SELECT oids FROM want)")
+	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
+	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
+	return `WITH want AS (
+  SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
+         $2::bool OR EXISTS (SELECT 1 FROM _pgreview_trace.log WHERE coalesce(relid, 0) = 0) AS others
+)` + q
+}()
+
+// takeEventsAndSchema reads and clears the trace and describes the part
+// of the schema in sc plus what the new events touched, in one round
+// trip; sc grows by what the events touched.
+func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope) ([]Event, Schema, error) {
+	rels := []uint32{}
+	for r := range sc.rels {
+		rels = append(rels, r)
+	}
+	b := &pgx.Batch{}
+	b.Queue(schemaQueryWithLog, rels, sc.others)
+	b.Queue(takeEventsSQL)
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	schema, err := scanSchema(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the trace: %w", err)
+	}
+	events, err := scanEvents(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc.add(scopeOf(events))
+	return events, schema, br.Close()
+}
+
 // LoadSchema describes the review database's user schema.
 func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
 	return loadSchema(ctx, conn, nil)
@@ -214,11 +261,15 @@ func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) 
 	if err != nil {
 		return nil, fmt.Errorf("describe the schema: %w", err)
 	}
+	return scanSchema(rows)
+}
+
+func scanSchema(rows pgx.Rows) (Schema, error) {
+	defer rows.Close()
 	s := Schema{}
 	for rows.Next() {
 		var o SchemaObject
 		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("describe the schema: %w", err)
 		}
 		s[o.key()] = o

@@ -124,42 +124,28 @@ func (s sqitch) Open(ctx context.Context, db *Session) (Applier, error) {
 	return sqlRunner{up: s.up, down: s.down}.Open(ctx, db)
 }
 
-func (sqitch) record(ctx context.Context, conn *pgx.Conn, m *Migration, event string) error {
+// record is sqitch's registry update for a deployed or reverted change.
+func (sqitch) record(m *Migration, event string) string {
 	project := m.prev
 	if project == "" {
 		project = "pgreview"
 	}
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ($1, 'pgreview', 'pgreview@localhost') ON CONFLICT DO NOTHING`, project); err != nil {
-			return err
-		}
-		id := project + ":" + m.Version + ":" + m.Name
-		if event == "deploy" {
-			if _, err := tx.Exec(ctx, `INSERT INTO sqitch.changes (change_id, change, project, committer_name, committer_email, planned_at, planner_name, planner_email)
-				VALUES ($1, $2, $3, 'pgreview', 'pgreview@localhost', now(), 'pgreview', 'pgreview@localhost')`, id, m.Name, project); err != nil {
-				return err
-			}
-		} else if _, err := tx.Exec(ctx, `DELETE FROM sqitch.changes WHERE change_id = $1`, id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO sqitch.events (event, change_id, change, project, committer_name, committer_email, planned_at, planner_name, planner_email)
-			VALUES ($1, $2, $3, $4, 'pgreview', 'pgreview@localhost', now(), 'pgreview', 'pgreview@localhost')`, event, id, m.Name, project)
-		return err
-	})
+	id := literal(project + ":" + m.Version + ":" + m.Name)
+	who := "'pgreview', 'pgreview@localhost'"
+	q := fmt.Sprintf("INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES (%s, %s) ON CONFLICT DO NOTHING", literal(project), who)
+	if event == "deploy" {
+		q += fmt.Sprintf("; INSERT INTO sqitch.changes (change_id, change, project, committer_name, committer_email, planned_at, planner_name, planner_email) VALUES (%s, %s, %s, %s, now(), %s)", id, literal(m.Name), literal(project), who, who)
+	} else {
+		q += "; DELETE FROM sqitch.changes WHERE change_id = " + id
+	}
+	q += fmt.Sprintf("; INSERT INTO sqitch.events (event, change_id, change, project, committer_name, committer_email, planned_at, planner_name, planner_email) VALUES (%s, %s, %s, %s, %s, now(), %s)", literal(event), id, literal(m.Name), literal(project), who, who)
+	return q
 }
 
 func (s sqitch) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	done, err := ExecScript(ctx, conn, m.Up, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	return done, s.record(ctx, conn, m, "deploy")
+	return ExecScript(ctx, conn, m.Up, "", s.record(m, "deploy"))
 }
 
 func (s sqitch) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	done, err := ExecScript(ctx, conn, m.Down, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	return done, s.record(ctx, conn, m, "revert")
+	return ExecScript(ctx, conn, m.Down, "", s.record(m, "revert"))
 }

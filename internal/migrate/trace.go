@@ -54,7 +54,6 @@ type Event struct {
 // Lock is a relation lock.
 type Lock struct {
 	Rel  uint32
-	Name string
 	Mode string // "AccessExclusiveLock", ...
 }
 
@@ -74,20 +73,26 @@ func removeTrace(ctx context.Context, conn *pgx.Conn) error {
 	return err
 }
 
+const takeEventsSQL = `DELETE FROM _pgreview_trace.log RETURNING id, event, coalesce(tag, ''), coalesce(object_type, ''),
+	coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''),
+	coalesce(locks, '[]'), coalesce(lock_timeout, ''), coalesce(rewrite_reason, 0), coalesce(original, false)`
+
 // takeEvents reads and clears what the trace logged since the last call.
 func takeEvents(ctx context.Context, conn *pgx.Conn) ([]Event, error) {
-	rows, err := conn.Query(ctx, `DELETE FROM _pgreview_trace.log RETURNING id, event, coalesce(tag, ''), coalesce(object_type, ''),
-		coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''),
-		coalesce(locks, '[]'), coalesce(lock_timeout, ''), coalesce(rewrite_reason, 0), coalesce(original, false)`)
+	rows, err := conn.Query(ctx, takeEventsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("read the trace: %w", err)
 	}
+	return scanEvents(rows)
+}
+
+func scanEvents(rows pgx.Rows) ([]Event, error) {
+	defer rows.Close()
 	var out []Event
 	for rows.Next() {
 		var e Event
 		var locks []byte
 		if err := rows.Scan(&e.ID, &e.Kind, &e.Tag, &e.ObjectType, &e.Identity, &e.ObjID, &e.RelID, &e.Xid, &e.Query, &locks, &e.LockTimeout, &e.RewriteReason, &e.Original); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("read the trace: %w", err)
 		}
 		e.Locks = parseLocks(locks)
@@ -101,7 +106,7 @@ func takeEvents(ctx context.Context, conn *pgx.Conn) ([]Event, error) {
 }
 
 func parseLocks(b []byte) []Lock {
-	var raw [][3]any
+	var raw [][2]any
 	if json.Unmarshal(b, &raw) != nil {
 		return nil
 	}
@@ -115,9 +120,8 @@ func parseLocks(b []byte) []Lock {
 			n, _ := strconv.ParseUint(v, 10, 32)
 			rel = uint32(n)
 		}
-		name, _ := l[1].(string)
-		mode, _ := l[2].(string)
-		out = append(out, Lock{Rel: rel, Name: name, Mode: mode})
+		mode, _ := l[1].(string)
+		out = append(out, Lock{Rel: rel, Mode: mode})
 	}
 	return out
 }

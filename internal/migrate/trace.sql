@@ -20,51 +20,37 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
     original       boolean
 );
 
--- Relation locks of this backend on user objects, as [[oid, name, mode], ...].
-CREATE FUNCTION _pgreview_trace.locks() RETURNS jsonb LANGUAGE sql AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_array(l.relation::bigint, coalesce(c.relname, ''), l.mode)), '[]')
-    FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
-    WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-      AND l.relation >= 16384
-      AND coalesce(c.relnamespace <> '_pgreview_trace'::regnamespace, true)
-$$;
-
+-- Relation locks of this backend on user objects, as [[oid, mode], ...].
+-- One INSERT per statement, whatever the number of commands it reports.
 CREATE FUNCTION _pgreview_trace.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
-    lk jsonb := _pgreview_trace.locks();
-    x text := pg_current_xact_id_if_assigned()::text;
 BEGIN
-    FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() LOOP
-        IF r.schema_name = '_pgreview_trace' THEN CONTINUE; END IF;
-        INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout)
-        VALUES ('ddl', r.command_tag, r.object_type, r.object_identity, r.objid,
-                CASE WHEN r.classid = 'pg_class'::regclass
-                     THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = r.objid), r.objid) END,
-                x, current_query(), lk, current_setting('lock_timeout'));
-    END LOOP;
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout)
+    SELECT 'ddl', c.command_tag, c.object_type, c.object_identity, c.objid,
+           CASE WHEN c.classid = 'pg_class'::regclass
+                THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END,
+           pg_current_xact_id_if_assigned()::text, current_query(), l.locks, current_setting('lock_timeout')
+    FROM pg_event_trigger_ddl_commands() c,
+         (SELECT coalesce(jsonb_agg(jsonb_build_array(relation::bigint, mode)), '[]') AS locks
+          FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted AND relation >= 16384) l
+    WHERE c.schema_name IS DISTINCT FROM '_pgreview_trace';
 END $$;
 
 CREATE FUNCTION _pgreview_trace.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
-    x text := pg_current_xact_id_if_assigned()::text;
 BEGIN
-    FOR r IN SELECT * FROM pg_event_trigger_dropped_objects() LOOP
-        IF r.schema_name = '_pgreview_trace' THEN CONTINUE; END IF;
-        INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, original)
-        VALUES ('drop', tg_tag, r.object_type, r.object_identity, r.objid,
-                CASE WHEN r.classid = 'pg_class'::regclass THEN r.objid END,
-                x, current_query(), current_setting('lock_timeout'), r.original);
-    END LOOP;
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, original)
+    SELECT 'drop', tg_tag, r.object_type, r.object_identity, r.objid,
+           CASE WHEN r.classid = 'pg_class'::regclass THEN r.objid END,
+           pg_current_xact_id_if_assigned()::text, current_query(), current_setting('lock_timeout'), r.original
+    FROM pg_event_trigger_dropped_objects() r
+    WHERE r.schema_name IS DISTINCT FROM '_pgreview_trace';
 END $$;
 
 CREATE FUNCTION _pgreview_trace.on_rewrite() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout, rewrite_reason)
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, rewrite_reason)
     VALUES ('rewrite', tg_tag, 'table', pg_event_trigger_table_rewrite_oid()::regclass::text,
             pg_event_trigger_table_rewrite_oid(), pg_event_trigger_table_rewrite_oid(),
-            pg_current_xact_id_if_assigned()::text, current_query(), _pgreview_trace.locks(),
+            pg_current_xact_id_if_assigned()::text, current_query(),
             current_setting('lock_timeout'), pg_event_trigger_table_rewrite_reason());
 END $$;
 
