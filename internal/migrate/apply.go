@@ -137,7 +137,11 @@ func (a *applyRun) run() error {
 		a.opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
 		stepStart := time.Now()
 		done, err := a.applier.Up(a.ctx, m)
-		events, terr := a.events()
+		then := ""
+		if a.opts.RoundTrip && m.Down != nil {
+			then = lightTrace // the down and the second up need only scopes
+		}
+		events, terr := a.eventsThen(then)
 		if terr != nil {
 			return terr
 		}
@@ -172,12 +176,39 @@ func (a *applyRun) run() error {
 }
 
 // events takes what the trace logged during the last step.
-func (a *applyRun) events() ([]Event, error) {
+func (a *applyRun) events() ([]Event, error) { return a.eventsThen("") }
+
+// eventsThen takes the trace's events and runs then (a SET) in the same
+// round trip.
+func (a *applyRun) eventsThen(then string) ([]Event, error) {
 	if !a.res.Traced {
 		return nil, nil
 	}
-	return takeEvents(a.ctx, a.conn)
+	if then == "" {
+		return takeEvents(a.ctx, a.conn)
+	}
+	b := &pgx.Batch{}
+	b.Queue(takeEventsSQL)
+	b.Queue(then)
+	br := a.conn.SendBatch(a.ctx, b)
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("read the trace: %w", err)
+	}
+	events, err := scanEvents(rows)
+	if err != nil {
+		return nil, err
+	}
+	return events, br.Close()
 }
+
+// The trace records only relations, not locks and queries, while our
+// session runs round-trip downs and second ups.
+const (
+	lightTrace = "SET pgreview.trace_light = on"
+	fullTrace  = "RESET pgreview.trace_light"
+)
 
 func failureOf(m *Migration, err error) *Failure {
 	f := &Failure{Migration: m.ID(), File: m.File(), Error: err.Error()}

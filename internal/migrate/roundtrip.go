@@ -71,7 +71,7 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	trip := &Trip{Migration: m}
 	a.res.Trips = append(a.res.Trips, trip)
 	_, downErr := a.applier.Down(ctx, m)
-	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, sc)
+	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, sc, "")
 	if err != nil {
 		return err
 	}
@@ -80,6 +80,9 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 			return ctx.Err()
 		}
 		trip.DownFailed = downFailure(m, downErr)
+		if _, err := a.conn.Exec(ctx, fullTrace); err != nil {
+			return err
+		}
 		if len(downEvents) == 0 { // rolled back: the database is as the up left it
 			before.patch(sc, down)
 			return nil
@@ -88,7 +91,7 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	}
 	trip.Diff = DiffSchemas(before.restrict(sc), down, a.plan.Bookkeeping)
 	_, upErr := a.applier.Up(ctx, m)
-	_, part, err := takeEventsAndSchema(ctx, a.conn, sc)
+	_, part, err := takeEventsAndSchema(ctx, a.conn, sc, fullTrace)
 	if err != nil {
 		return err
 	}

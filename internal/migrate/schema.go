@@ -135,6 +135,9 @@ var schemaQueryWithLog = func() string {
 	q = strings.ReplaceAll(q, "$1::oid[]", "(SELECT oids FROM want)")
 	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
 	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
+	// Look the few relations up by OID instead of scanning pg_class.
+	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc JOIN pg_class c ON c.oid = sc.oid JOIN ns n ON n.oid = c.relnamespace", 1)
+	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
 	return `WITH want AS (
   SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
          $2::bool OR EXISTS (SELECT 1 FROM _pgreview_trace.log WHERE coalesce(relid, 0) = 0) AS others
@@ -144,7 +147,7 @@ var schemaQueryWithLog = func() string {
 // takeEventsAndSchema reads and clears the trace and describes the part
 // of the schema in sc plus what the new events touched, in one round
 // trip; sc grows by what the events touched.
-func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope) ([]Event, Schema, error) {
+func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then string) ([]Event, Schema, error) {
 	rels := []uint32{}
 	for r := range sc.rels {
 		rels = append(rels, r)
@@ -152,6 +155,9 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope) ([]Even
 	b := &pgx.Batch{}
 	b.Queue(schemaQueryWithLog, rels, sc.others)
 	b.Queue(takeEventsSQL)
+	if then != "" {
+		b.Queue(then)
+	}
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
 	rows, err := br.Query()

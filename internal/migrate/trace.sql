@@ -22,8 +22,19 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
 
 -- Relation locks of this backend on user objects, as [[oid, mode], ...].
 -- One INSERT per statement, whatever the number of commands it reports.
+-- In light mode (pgreview.trace_light = on: our own session while it runs
+-- downs and second ups) only what the round trip needs is kept.
 CREATE FUNCTION _pgreview_trace.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('pgreview.trace_light', true) = 'on' THEN
+        INSERT INTO _pgreview_trace.log (event, object_type, relid)
+        SELECT 'ddl', c.object_type,
+               CASE WHEN c.classid = 'pg_class'::regclass
+                    THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END
+        FROM pg_event_trigger_ddl_commands() c
+        WHERE c.schema_name IS DISTINCT FROM '_pgreview_trace';
+        RETURN;
+    END IF;
     INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout)
     SELECT 'ddl', c.command_tag, c.object_type, c.object_identity, c.objid,
            CASE WHEN c.classid = 'pg_class'::regclass
@@ -47,6 +58,9 @@ END $$;
 
 CREATE FUNCTION _pgreview_trace.on_rewrite() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('pgreview.trace_light', true) = 'on' THEN
+        RETURN;
+    END IF;
     INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, rewrite_reason)
     VALUES ('rewrite', tg_tag, 'table', pg_event_trigger_table_rewrite_oid()::regclass::text,
             pg_event_trigger_table_rewrite_oid(), pg_event_trigger_table_rewrite_oid(),
