@@ -11,6 +11,10 @@ import (
 // scriptCommands are the custom testscript commands.
 func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"github":    githubCmd,
+		"output":    outputCmd,
+		"bigreport": bigReportCmd,
+		"size":      sizeCmd,
 		// jsonpath FILE PATH WANT: the value at a dotted path of a JSON file
 		// equals WANT. Paths index arrays with numbers: findings.0.check.
 		"jsonpath": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -87,4 +91,3 @@ func jsonLookup(ts *testscript.TestScript, file, path string) string {
 		return string(b)
 	}
 }
-

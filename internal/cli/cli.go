@@ -41,6 +41,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	switch cmd {
 	case "review":
 		return runReview(ctx, env, rest)
+	case "comment":
+		return runComment(ctx, env, rest)
 	case "checks":
 		err = runChecks(env, rest)
 	case "explain":
@@ -81,6 +83,9 @@ Setup Review checklist.
 
 Usage:
   pgreview review [flags] [DIR]     review the repository at DIR (default .)
+  pgreview comment --report FILE --repo OWNER/NAME --pr N
+                                    post a saved JSON report as the PR comment
+                                    (fork PRs: from a workflow_run job)
   pgreview checks [--format json]   list every check
   pgreview explain CHECK            print one check's documentation
   pgreview version

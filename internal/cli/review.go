@@ -23,6 +23,8 @@ type reviewFlags struct {
 	format, output, failOn, engine, databaseURL, configFile, image, migrateCommand, color string
 	verbose                                                                               bool
 	timeout                                                                               time.Duration
+	// GitHub Actions only (see action.go).
+	comment, annotations, sarifFile, reportFile string
 }
 
 func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
@@ -39,8 +41,15 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	fs.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fs.BoolVar(&f.verbose, "v", false, "report progress on stderr")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long (default: config, else 10m)")
+	fs.StringVar(&f.comment, "comment", "true", "in GitHub Actions: comment on the PR: true, false or on-failure")
+	fs.StringVar(&f.annotations, "annotations", "true", "in GitHub Actions: annotate the most severe findings (true or false)")
+	fs.StringVar(&f.sarifFile, "sarif-file", "", "also write the findings as SARIF to `FILE`")
+	fs.StringVar(&f.reportFile, "report-file", "pgreview-report.json", "in GitHub Actions: where to write the JSON report")
 	if err := fs.Parse(args); err != nil {
 		return nil, "", usageError{err}
+	}
+	if err := actionInputs(env, fs, f); err != nil {
+		return nil, "", err
 	}
 	if fs.NArg() > 1 {
 		return nil, "", usagef("review takes one directory, got %d arguments", fs.NArg())
@@ -48,6 +57,8 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	dir := "."
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
+	} else if p := actionInput(env, "path"); p != "" {
+		dir = p
 	}
 	switch f.format {
 	case "text", "markdown", "json", "sarif":
@@ -103,6 +114,18 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "pgreview review: write the report: %v\n", err)
 		return ExitNoReview
 	}
+	if f.sarifFile != "" {
+		if err := writeSARIF(f.sarifFile, out.Report, all); err != nil {
+			fmt.Fprintf(env.Stderr, "pgreview review: write %s: %v\n", f.sarifFile, err)
+			return ExitNoReview
+		}
+	}
+	if inActions(env) {
+		if err := publishToActions(ctx, env, f, dir, out.Report); err != nil {
+			fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
+			return ExitNoReview
+		}
+	}
 	return exitCode(env, ctx, out)
 }
 
@@ -120,9 +143,7 @@ func exitCode(env *Env, ctx context.Context, out *review.Outcome) int {
 		return ExitNoReview
 	}
 	if out.Report.Summary.Blocking {
-		for _, r := range out.Report.BlockingReasons {
-			fmt.Fprintf(env.Stderr, "pgreview: blocking: %s\n", r)
-		}
+		fmt.Fprintln(env.Stderr, blockingLine(out.Report))
 		return ExitBlocking
 	}
 	return ExitOK

@@ -21,22 +21,29 @@ func parseYAML(b []byte) (*yaml.Node, error) {
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return resolve(doc.Content[0], 0), nil
+	return (&resolver{seen: map[*yaml.Node]bool{}}).resolve(doc.Content[0], 0), nil
 }
 
-// resolve follows aliases and expands merge keys. depth bounds alias
-// chains (a "billion laughs" file must not stall the review).
-func resolve(n *yaml.Node, depth int) *yaml.Node {
+// resolver follows aliases and expands merge keys. Each node is resolved
+// once and depth bounds alias chains, so a "billion laughs" file cannot
+// stall the review.
+type resolver struct{ seen map[*yaml.Node]bool }
+
+func (rs *resolver) resolve(n *yaml.Node, depth int) *yaml.Node {
 	if n == nil || depth > 50 {
 		return n
 	}
 	if n.Kind == yaml.AliasNode {
-		return resolve(n.Alias, depth+1)
+		return rs.resolve(n.Alias, depth+1)
 	}
+	if rs.seen[n] {
+		return n
+	}
+	rs.seen[n] = true
 	if n.Kind != yaml.MappingNode {
 		if n.Kind == yaml.SequenceNode {
 			for i := range n.Content {
-				n.Content[i] = resolve(n.Content[i], depth+1)
+				n.Content[i] = rs.resolve(n.Content[i], depth+1)
 			}
 		}
 		return n
@@ -44,14 +51,14 @@ func resolve(n *yaml.Node, depth int) *yaml.Node {
 	var merged []*yaml.Node
 	var own []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1], depth+1)
+		k, v := n.Content[i], rs.resolve(n.Content[i+1], depth+1)
 		if k.Tag == "!!merge" || k.Value == "<<" {
 			sources := []*yaml.Node{v}
 			if v.Kind == yaml.SequenceNode {
 				sources = v.Content
 			}
 			for _, src := range sources {
-				src = resolve(src, depth+1)
+				src = rs.resolve(src, depth+1)
 				if src.Kind == yaml.MappingNode {
 					merged = append(merged, src.Content...)
 				}

@@ -3,7 +3,6 @@ package report
 import (
 	"embed"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"text/template"
@@ -25,28 +24,22 @@ var commentTmpl = template.Must(template.New("comment.md.tmpl").Funcs(template.F
 	"md":          mdInline,
 	"list":        listOrNone,
 	"statusLabel": statusLabel,
-	"ticked":      func(it Item) bool { return it.Status == check.StatusPass || it.Status == check.StatusNA },
 	"headline":    headline,
 	"database":    database,
 	"migrations":  migrationsLine,
 	"areaCounts":  areaCounts,
 	"ordered":     orderedItems,
-	"first": func(n int, ev []check.Evidence) []check.Evidence {
-		if len(ev) > n {
-			return ev[:n]
-		}
-		return ev
-	},
+	"allPass":     allPass,
+	"join":        strings.Join,
 }).ParseFS(templates, "templates/comment.md.tmpl"))
 
-// WriteMarkdown renders the PR comment.
-func WriteMarkdown(w io.Writer, r *Report) error {
+// renderComment executes the template on one view of the report.
+func renderComment(v *commentView) (string, error) {
 	var b strings.Builder
-	if err := commentTmpl.Execute(&b, r); err != nil {
-		return err
+	if err := commentTmpl.Execute(&b, v); err != nil {
+		return "", err
 	}
-	_, err := io.WriteString(w, collapseBlankLines(b.String()))
-	return err
+	return collapseBlankLines(b.String()), nil
 }
 
 // collapseBlankLines keeps template whitespace from piling up.
@@ -172,4 +165,18 @@ func orderedItems(items []Item) []Item {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) > rank(out[j]) })
 	return out
+}
+
+// allPass reports whether the review found nothing at all: no findings
+// and no item that failed or broke. The comment then says so plainly.
+func allPass(r *Report) bool {
+	if len(r.Findings) > 0 {
+		return false
+	}
+	for _, it := range r.Items {
+		if it.Status == check.StatusFail || it.Status == check.StatusError {
+			return false
+		}
+	}
+	return true
 }
