@@ -113,8 +113,10 @@ func loadAlembic(r *repo.Repo, dir string) (*Plan, error) {
 		if f.Kind != repo.KindPython {
 			continue
 		}
-		if src, ok := ParsePySource(f.Path, f.Text()); ok {
-			sources = append(sources, src)
+		if m := r.PythonModule(f.Path); m != nil {
+			if src, ok := PySourceOf(m); ok {
+				sources = append(sources, src)
+			}
 		}
 	}
 	order, problems := alembicOrder(sources)
