@@ -94,8 +94,12 @@ func HazardsOf(plan *Plan, res *Result) []Hazard {
 	return out
 }
 
-// staticOps are a migration's statements as its script runs them.
+// staticOps are a migration's statements as its script runs them (for
+// Alembic, as its op.* calls would emit them).
 func staticOps(m *Migration) []*op {
+	if m.Source != nil {
+		return alembicStaticOps(m)
+	}
 	s := m.Up
 	if s == nil || s.Err != nil {
 		return nil

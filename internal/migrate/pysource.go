@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -32,7 +33,16 @@ type PyCall struct {
 	Name string // add_column
 	Line int
 	Args string // the text between the parentheses
+	// Call is the call in the shared Python model.
+	Call *python.Call
+	// Table is the table of a batch_op call (with op.batch_alter_table("t")).
+	Table string
+	// Autocommit: inside `with op.get_context().autocommit_block():`.
+	Autocommit bool
 }
+
+// batchTable is the table of `with op.batch_alter_table("t") as batch_op:`.
+var batchTable = regexp.MustCompile(`batch_alter_table\(\s*(?:table_name\s*=\s*)?['"]([^'"]+)['"]`)
 
 // PySourceOf reads an Alembic revision from the repo's shared Python
 // model; ok is false when the module declares no revision.
@@ -115,7 +125,19 @@ func opCalls(f *python.Func) []PyCall {
 				args = append(args, k.Name+"="+k.Value.Text)
 			}
 		}
-		out = append(out, PyCall{Name: c.Method, Line: c.Line, Args: strings.Join(args, ", ")})
+		pc := PyCall{Name: c.Method, Line: c.Line, Args: strings.Join(args, ", "), Call: c}
+		for _, w := range c.With {
+			if strings.Contains(w.Text, "autocommit_block") {
+				pc.Autocommit = true
+			}
+			if m := batchTable.FindStringSubmatch(w.Text); m != nil {
+				pc.Table = m[1]
+			}
+		}
+		if pc.Table != "" { // so statements on the batch's table match the call
+			pc.Args = `"` + pc.Table + `", ` + pc.Args
+		}
+		out = append(out, pc)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out

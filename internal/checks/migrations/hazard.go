@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"strings"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/migrate"
 )
@@ -26,7 +28,11 @@ func hazardCheck(name string, kind migrate.HazardKind, doc, fix string) *check.C
 				}
 				msg := h.Migration + " " + h.What
 				if !h.Traced && p.Applied == nil {
-					msg += " (read from the SQL; no database ran)"
+					from := "the SQL"
+					if strings.HasSuffix(h.File, ".py") {
+						from = "the revision's op calls"
+					}
+					msg += " (read from " + from + "; no database ran)"
 				}
 				p.Report(check.Finding{Location: check.Location{File: h.File, Line: h.Line}, Message: msg, Fix: fix,
 					Related: []check.Location{{Object: h.Table, Note: "table"}}})
