@@ -14,7 +14,10 @@
 //
 // Live checks get a fresh database on a real Postgres started by our own
 // local engine; the fixture's migrations are applied exactly as a review
-// applies them.
+// applies them (with the migrations section of the fixture's .pgreview.yml).
+// A fixture with a NO_DATABASE file runs as a review without a database
+// would; a fixture's .base directory (kept out of the repository by its
+// .gitignore) is the base branch's tree.
 package checktest
 
 import (
