@@ -41,8 +41,6 @@ SELECT kind, name, parent, def, owner, self FROM (
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
-), ext AS (
-  SELECT objid, classid FROM pg_depend WHERE deptype = 'e'
 ), scope AS (
   -- the relations asked for, with their indexes, owned sequences and,
   -- for an index or a sequence, its table
@@ -54,7 +52,7 @@ WITH ns AS (
 ), rel AS (
   SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
+  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
     AND ($1::oid[] IS NULL OR c.oid IN (SELECT oid FROM scope))
 )
 SELECT 'schema', nspname, '', '', 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
@@ -107,13 +105,13 @@ SELECT 'type', n.nspname || '.' || t.typname, '',
        END, 0::oid, 0::oid
 FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
 WHERE $2 AND t.typtype IN ('e', 'd', 'r')
-  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
        CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid
 FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
-WHERE $2 AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+WHERE $2 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
 UNION ALL
 SELECT 'trigger', r.qname || '.' || tg.tgname, r.qname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text, r.oid, r.oid
 FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
