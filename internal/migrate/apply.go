@@ -35,7 +35,7 @@ func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptio
 	if opts.Log == nil {
 		opts.Log = func(string, ...any) {}
 	}
-	res := &Result{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
+	res := &Result{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations), Phases: map[string]time.Duration{}}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
 	a := &applyRun{ctx: ctx, pg: pg, plan: plan, opts: opts, res: res}
@@ -137,11 +137,14 @@ func (a *applyRun) run() error {
 		a.opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
 		stepStart := time.Now()
 		done, err := a.applier.Up(a.ctx, m)
+		a.phase("up", stepStart)
 		then := ""
 		if a.opts.RoundTrip && m.Down != nil {
 			then = lightTrace // the down and the second up need only scopes
 		}
+		t := time.Now()
 		events, terr := a.eventsThen(then)
+		a.phase("trace", t)
 		if terr != nil {
 			return terr
 		}
@@ -157,7 +160,10 @@ func (a *applyRun) run() error {
 		res.recordOrigins(done)
 		res.Applied++
 		if a.opts.RoundTrip {
-			if err := a.roundTrip(i, m, events); err != nil {
+			t := time.Now()
+			err := a.roundTrip(i, m, events)
+			a.phase("round trip", t)
+			if err != nil {
 				return err
 			}
 		}
@@ -174,6 +180,9 @@ func (a *applyRun) run() error {
 	}
 	return nil
 }
+
+// phase adds the time since start to a phase of Result.Phases.
+func (a *applyRun) phase(name string, start time.Time) { a.res.Phases[name] += time.Since(start) }
 
 // events takes what the trace logged during the last step.
 func (a *applyRun) events() ([]Event, error) { return a.eventsThen("") }

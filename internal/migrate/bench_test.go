@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,7 @@ func BenchmarkApply(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		var baseUp, traced, baseTrip, roundTrip time.Duration
+		var phases map[string]time.Duration
 		for r := 0; r < reps; r++ {
 			best(&baseUp, psqlScript(b, enginetest.Postgres(b), dir, ups))
 			start := time.Now()
@@ -125,6 +127,9 @@ func BenchmarkApply(b *testing.B) {
 			best(&baseTrip, psqlScript(b, enginetest.Postgres(b), dir, trip))
 			start = time.Now()
 			res, err = Apply(ctx, enginetest.Postgres(b), plan, ApplyOptions{RoundTrip: true})
+			if d := time.Since(start); roundTrip == 0 || d < roundTrip {
+				phases = res.Phases
+			}
 			best(&roundTrip, time.Since(start))
 			if err != nil || res.Failed != nil || !res.Roundtrip.OK || len(res.Trips) != benchMigrations {
 				b.Fatalf("round trip: %v %+v %v", err, res.Failed, res.Roundtrip.Problems)
@@ -135,6 +140,14 @@ func BenchmarkApply(b *testing.B) {
 		fmt.Printf("  apply+trace   %8s  psql baseline   %8s  ratio %.2f (target <= 1.5)\n", traced.Round(time.Millisecond), baseUp.Round(time.Millisecond), traced.Seconds()/baseUp.Seconds())
 		fmt.Printf("  round trip    %8s  psql up/down/up %8s  ratio %.2f (target <= 1.5)\n", roundTrip.Round(time.Millisecond), baseTrip.Round(time.Millisecond), roundTrip.Seconds()/baseTrip.Seconds())
 		fmt.Printf("  peak RSS      %d MB (target < 200)\n", hwm>>20)
+		var names []string
+		for k := range phases {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Printf("    round trip phase %-22s %8s\n", k, phases[k].Round(time.Millisecond))
+		}
 		b.ReportMetric(traced.Seconds()/baseUp.Seconds(), "apply-ratio")
 		b.ReportMetric(roundTrip.Seconds()/baseTrip.Seconds(), "roundtrip-ratio")
 		b.ReportMetric(float64(hwm>>20), "peak-MB")

@@ -197,6 +197,9 @@ type Result struct {
 	TraceUnavailable string `json:"-"`
 	// Trips are the per-migration round-trip outcomes.
 	Trips []*Trip `json:"-"`
+	// Phases is where the time went (up, down, reup, schema, trace), for
+	// the benchmark and -v.
+	Phases map[string]time.Duration `json:"-"`
 
 	// origins maps objects to the statement that created them.
 	origins map[string]origin

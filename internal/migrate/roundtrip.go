@@ -3,6 +3,7 @@ package migrate
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -70,8 +71,12 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	}
 	trip := &Trip{Migration: m}
 	a.res.Trips = append(a.res.Trips, trip)
+	t := time.Now()
 	_, downErr := a.applier.Down(ctx, m)
+	a.phase("round trip: down", t)
+	t = time.Now()
 	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, sc, "")
+	a.phase("round trip: schema", t)
 	if err != nil {
 		return err
 	}
@@ -90,8 +95,12 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 		return a.rebuild(i, nil)
 	}
 	trip.Diff = DiffSchemas(before.restrict(sc), down, a.plan.Bookkeeping)
+	t = time.Now()
 	_, upErr := a.applier.Up(ctx, m)
+	a.phase("round trip: up again", t)
+	t = time.Now()
 	_, part, err := takeEventsAndSchema(ctx, a.conn, sc, fullTrace)
+	a.phase("round trip: schema", t)
 	if err != nil {
 		return err
 	}

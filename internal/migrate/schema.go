@@ -47,8 +47,8 @@ WITH ns AS (
   SELECT unnest($1::oid[]) AS oid
   UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY($1)
   UNION SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1)
-  UNION SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjid = ANY($1)
-  UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.objid = ANY($1)
+  UNION SELECT d.objid FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1) AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = ANY($1) AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ), rel AS (
   SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
@@ -65,35 +65,45 @@ SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'v
        CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid
 FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'column', r.qname || '.' || a.attname, r.qname,
+SELECT 'column', r.qname || '.' || x.attname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT a.attname,
        format_type(a.atttypid, a.atttypmod)
        || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
        || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
        || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
        || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
        || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
-       || ' #' || row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum), r.oid, r.oid
-FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       || ' #' || row_number() OVER (ORDER BY a.attnum) AS def
+  FROM pg_attribute a
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+) x
 WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'constraint', r.qname || '.' || co.conname, r.qname,
-       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, r.oid, r.oid
-FROM pg_constraint co JOIN rel r ON r.oid = co.conrelid
+SELECT 'constraint', r.qname || '.' || x.conname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT co.conname, pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END AS def
+  FROM pg_constraint co WHERE co.conrelid = r.oid
+) x
 UNION ALL
 SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
        pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid
 FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
 WHERE $2 AND co.contypid <> 0
 UNION ALL
-SELECT 'index', ri.qname, rt.qname, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END, rt.oid, ri.oid
-FROM pg_index i JOIN rel ri ON ri.oid = i.indexrelid JOIN rel rt ON rt.oid = i.indrelid
+SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid
+FROM rel ri CROSS JOIN LATERAL (
+  SELECT i.indrelid, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END AS def
+  FROM pg_index i WHERE i.indexrelid = ri.oid
+) x JOIN rel rt ON rt.oid = x.indrelid
 UNION ALL
-SELECT 'sequence', r.qname, coalesce(o.qname, ''),
-       format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END),
-       coalesce(o.oid, r.oid), r.oid
-FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+SELECT 'sequence', r.qname, coalesce(o.qname, ''), x.def, coalesce(o.oid, r.oid), r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS def
+  FROM pg_sequence s WHERE s.seqrelid = r.oid
+) x
 LEFT JOIN LATERAL (SELECT t.qname, t.oid FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
                    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) o ON true
 UNION ALL
@@ -113,14 +123,22 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE '
 FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
 WHERE $2 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
 UNION ALL
-SELECT 'trigger', r.qname || '.' || tg.tgname, r.qname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text, r.oid, r.oid
-FROM pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
+SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT tg.tgname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text AS def
+  FROM pg_trigger tg WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal
+) x
 UNION ALL
-SELECT 'policy', r.qname || '.' || po.polname, r.qname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), ''), r.oid, r.oid
-FROM pg_policy po JOIN rel r ON r.oid = po.polrelid
+SELECT 'policy', r.qname || '.' || x.polname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT po.polname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '') AS def
+  FROM pg_policy po WHERE po.polrelid = r.oid
+) x
 UNION ALL
-SELECT 'rule', r.qname || '.' || ru.rulename, r.qname, pg_get_ruledef(ru.oid), r.oid, r.oid
-FROM pg_rewrite ru JOIN rel r ON r.oid = ru.ev_class WHERE ru.rulename <> '_RETURN'
+SELECT 'rule', r.qname || '.' || x.rulename, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT ru.rulename, pg_get_ruledef(ru.oid) AS def FROM pg_rewrite ru WHERE ru.ev_class = r.oid AND ru.rulename <> '_RETURN'
+) x
 ) AS s (kind, name, parent, def, owner, self)
 WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
 `
@@ -134,8 +152,11 @@ var schemaQueryWithLog = func() string {
 	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
 	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
 	// Look the few relations up by OID instead of scanning pg_class.
-	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc JOIN pg_class c ON c.oid = sc.oid JOIN ns n ON n.oid = c.relnamespace", 1)
+	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid) c JOIN ns n ON n.oid = c.relnamespace", 1)
 	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
+	// The trace gives no relid to an extension's objects, so the scoped
+	// relations need no extension check (the costliest part of the query).
+	q = strings.Replace(q, "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')", "", 1)
 	return `WITH want AS (
   SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
          $2::bool OR EXISTS (SELECT 1 FROM _pgreview_trace.log WHERE coalesce(relid, 0) = 0) AS others
@@ -151,13 +172,21 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then st
 		rels = append(rels, r)
 	}
 	b := &pgx.Batch{}
+	// The query is big: planning it each time costs more than running it,
+	// so its plan is kept (for this query only: the setting is reset in
+	// the same round trip, before any migration runs again).
+	b.Queue("SET plan_cache_mode = force_generic_plan")
 	b.Queue(schemaQueryWithLog, rels, sc.others)
+	b.Queue("RESET plan_cache_mode")
 	b.Queue(takeEventsSQL)
 	if then != "" {
 		b.Queue(then)
 	}
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
+	}
 	rows, err := br.Query()
 	if err != nil {
 		return nil, nil, fmt.Errorf("describe the schema: %w", err)
@@ -165,6 +194,9 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then st
 	schema, err := scanSchema(rows)
 	if err != nil {
 		return nil, nil, err
+	}
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
 	}
 	rows, err = br.Query()
 	if err != nil {

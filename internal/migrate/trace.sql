@@ -22,6 +22,8 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
 
 -- Relation locks of this backend on user objects, as [[oid, mode], ...].
 -- One INSERT per statement, whatever the number of commands it reports.
+-- Objects an extension creates get no relid: the schema fingerprint
+-- leaves them out, and scoped reloads need not check for them.
 -- In light mode (pgreview.trace_light = on: our own session while it runs
 -- downs and second ups) only what the round trip needs is kept.
 CREATE FUNCTION _pgreview_trace.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
@@ -29,7 +31,7 @@ BEGIN
     IF current_setting('pgreview.trace_light', true) = 'on' THEN
         INSERT INTO _pgreview_trace.log (event, object_type, relid)
         SELECT 'ddl', c.object_type,
-               CASE WHEN c.classid = 'pg_class'::regclass
+               CASE WHEN c.classid = 'pg_class'::regclass AND NOT c.in_extension
                     THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END
         FROM pg_event_trigger_ddl_commands() c
         WHERE c.schema_name IS DISTINCT FROM '_pgreview_trace';
@@ -37,7 +39,7 @@ BEGIN
     END IF;
     INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout)
     SELECT 'ddl', c.command_tag, c.object_type, c.object_identity, c.objid,
-           CASE WHEN c.classid = 'pg_class'::regclass
+           CASE WHEN c.classid = 'pg_class'::regclass AND NOT c.in_extension
                 THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END,
            pg_current_xact_id_if_assigned()::text, current_query(), l.locks, current_setting('lock_timeout')
     FROM pg_event_trigger_ddl_commands() c,
