@@ -468,15 +468,6 @@ func redactURL(s, rawURL string) string {
 	return s
 }
 
-// Redacted is a URL without its password, for messages.
-func Redacted(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	return u.Redacted()
-}
-
 // sqlalchemyURL is the review database's URL with the repo's driver:
 // postgresql+psycopg://...; asyncpg takes no libpq query parameters.
 func sqlalchemyURL(raw, driver string) string {

@@ -29,12 +29,9 @@ const (
 	ProblemCycle            ProblemKind = "cycle"
 	ProblemOrphanDown       ProblemKind = "orphan-down"
 	// These apply, but not as intended.
-	ProblemMisnamed     ProblemKind = "misnamed"
-	ProblemGap          ProblemKind = "gap"
-	ProblemEdited       ProblemKind = "edited"
-	ProblemOutOfOrder   ProblemKind = "out-of-order"
-	ProblemNoDown       ProblemKind = "no-down"
-	ProblemUnreplayable ProblemKind = "unreplayable"
+	ProblemMisnamed   ProblemKind = "misnamed"
+	ProblemEdited     ProblemKind = "edited"
+	ProblemOutOfOrder ProblemKind = "out-of-order"
 )
 
 // Blocking reports whether the tool cannot apply a history with this

@@ -274,14 +274,6 @@ func (s Schema) patch(sc *scope, part Schema) {
 	}
 }
 
-func (s Schema) clone() Schema {
-	out := make(Schema, len(s))
-	for k, o := range s {
-		out[k] = o
-	}
-	return out
-}
-
 // loadSchema describes the whole schema (sc nil) or the part in sc.
 func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
 	var rels []uint32

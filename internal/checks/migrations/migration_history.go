@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/migrate"
 )
 
 // MigrationHistory reports defects of the history itself: several Alembic
@@ -26,7 +27,7 @@ func runMigrationHistory(p *check.Pass) error {
 		return nil
 	}
 	for _, pr := range p.Migrations.Problems {
-		if pr.Kind == "edited" || pr.Kind == "out-of-order" {
+		if pr.Kind == migrate.ProblemEdited || pr.Kind == migrate.ProblemOutOfOrder {
 			continue
 		}
 		f := check.Finding{Location: check.Location{File: pr.File, Line: pr.Line}, Message: pr.Message}
