@@ -159,7 +159,11 @@ var schemaQueryWithLog = func() string {
 	q = strings.Replace(q, "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')", "", 1)
 	return `WITH want AS (
   SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
-         $2::bool OR EXISTS (SELECT 1 FROM _pgreview_trace.log WHERE coalesce(relid, 0) = 0) AS others
+         $2::bool OR EXISTS (
+           SELECT 1 FROM _pgreview_trace.log l WHERE coalesce(l.relid, 0) = 0
+             AND NOT (l.event = 'drop' AND l.object_type IN ('table column', 'table constraint', 'default value', 'trigger', 'policy', 'rule', 'index', 'sequence', 'toast table'))
+             AND NOT (l.event = 'drop' AND l.object_type = 'type' AND EXISTS (
+               SELECT 1 FROM _pgreview_trace.log r WHERE r.event = 'drop' AND coalesce(r.relid, 0) <> 0 AND r.identity = l.identity))) AS others
 )` + q
 }()
 
@@ -207,6 +211,13 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then st
 		return nil, nil, err
 	}
 	sc.add(scopeOf(events))
+	// The query's scope follows the same rules as scopeOf; keep exactly
+	// what sc covers, so the comparison sees the same objects on both sides.
+	for k, o := range schema {
+		if !sc.has(o) {
+			delete(schema, k)
+		}
+	}
 	return events, schema, br.Close()
 }
 
@@ -237,14 +248,33 @@ func (s *scope) add(t *scope) {
 	s.others = s.others || t.others
 }
 
-// scopeOf is the part of the schema that events may have changed.
+// relationParts are objects that belong to a relation (the schema query
+// for takeEventsAndSchema lists them too): when dropped,
+// the relation's own event (ALTER TABLE, or the table's drop) already puts
+// it in scope.
+var relationParts = map[string]bool{
+	"table column": true, "table constraint": true, "default value": true, "trigger": true,
+	"policy": true, "rule": true, "index": true, "sequence": true, "toast table": true,
+}
+
+// scopeOf is the part of the schema that events may have changed: the
+// relations they name, and every non-relation object (functions, types,
+// schemas) when one of those changed.
 func scopeOf(events []Event) *scope {
 	s := &scope{rels: map[uint32]bool{}}
+	droppedRels := map[string]bool{}
 	for _, e := range events {
-		if e.RelID != 0 {
-			s.rels[e.RelID] = true
+		if e.Kind == "drop" && e.RelID != 0 {
+			droppedRels[e.Identity] = true
 		}
-		if e.RelID == 0 {
+	}
+	for _, e := range events {
+		switch {
+		case e.RelID != 0:
+			s.rels[e.RelID] = true
+		case e.Kind == "drop" && relationParts[e.ObjectType]:
+		case e.Kind == "drop" && e.ObjectType == "type" && droppedRels[e.Identity]: // a table's row type
+		default:
 			s.others = true
 		}
 	}

@@ -7,6 +7,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -199,7 +200,7 @@ func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.
 			return st
 		}
 		st.Applied = res
-		log("migrations: %d/%d applied in %s", res.Applied, res.Found, res.Duration.Round(time.Millisecond))
+		log("migrations: %d/%d applied in %s%s", res.Applied, res.Found, res.Duration.Round(time.Millisecond), phases(res))
 	} else {
 		st.Applied = &migrate.Result{}
 	}
@@ -216,6 +217,23 @@ func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.
 	}
 	st.Catalog = snap
 	return st
+}
+
+// phases says where the migrations' time went, for -v.
+func phases(res *migrate.Result) string {
+	if len(res.Phases) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(res.Phases))
+	for k := range res.Phases {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%s %s", k, res.Phases[k].Round(time.Millisecond)))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // engineOptions reads what Postgres the repo wants: config first, then
