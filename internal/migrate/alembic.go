@@ -151,6 +151,7 @@ func alembicOrder(sources []*PySource) ([]*PySource, []HistoryProblem) {
 		byRev[s.Revision] = s
 	}
 	children := map[string][]*PySource{}
+	after := map[string][]*PySource{} // depends_on edges
 	indeg := map[string]int{}
 	for _, s := range byRev {
 		for _, p := range s.DownRevisions {
@@ -161,6 +162,13 @@ func alembicOrder(sources []*PySource) ([]*PySource, []HistoryProblem) {
 			}
 			children[p] = append(children[p], s)
 			indeg[s.Revision]++
+		}
+		// depends_on orders like a parent but does not make a head.
+		for _, d := range s.DependsOn {
+			if _, ok := byRev[d]; ok && d != s.Revision {
+				after[d] = append(after[d], s)
+				indeg[s.Revision]++
+			}
 		}
 	}
 	var queue, order []*PySource
@@ -173,7 +181,7 @@ func alembicOrder(sources []*PySource) ([]*PySource, []HistoryProblem) {
 		s := queue[0]
 		queue = queue[1:]
 		order = append(order, s)
-		for _, c := range children[s.Revision] {
+		for _, c := range append(children[s.Revision], after[s.Revision]...) {
 			if indeg[c.Revision]--; indeg[c.Revision] == 0 {
 				queue = append(queue, c)
 			}
