@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -99,5 +100,28 @@ func TestFlywayVersionOrder(t *testing.T) {
 	}
 	if compareVersions("1.0", "1") != 0 || normalVersion("1.0.0") != "1" {
 		t.Error("1.0 and 1 are the same Flyway version")
+	}
+}
+
+func TestAlembicOrder(t *testing.T) {
+	src := func(file, body string) *PySource {
+		s, ok := PySourceOf(python.Parse(file, []byte(body)))
+		if !ok {
+			t.Fatalf("%s: no revision", file)
+		}
+		return s
+	}
+	order, problems := alembicOrder([]*PySource{
+		src("a_c.py", "revision = 'c'\ndown_revision = 'a'\ndepends_on = ('b',)\n"),
+		src("b_b.py", "revision = 'b'\ndown_revision = 'a'\n"),
+		src("c_a.py", "revision = 'a'\ndown_revision = None\n"),
+		src("d_m.py", "revision = 'm'\ndown_revision = ('b', 'c')\n"),
+	})
+	var got []string
+	for _, s := range order {
+		got = append(got, s.Revision)
+	}
+	if strings.Join(got, ",") != "a,b,c,m" || len(problems) != 0 {
+		t.Fatalf("order %v, problems %+v", got, problems)
 	}
 }
