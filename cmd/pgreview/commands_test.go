@@ -3,9 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pgreview/pgreview/internal/engine"
 )
 
 // scriptCommands are the custom testscript commands.
@@ -24,6 +29,40 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			got := jsonLookup(ts, args[0], args[1])
 			if (got == args[2]) == neg {
 				ts.Fatalf("%s %s = %q, want %s%q", args[0], args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[2])
+			}
+		},
+		// jsonmatch FILE PATH REGEXP: the value at a dotted path matches.
+		"jsonmatch": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 {
+				ts.Fatalf("usage: jsonmatch FILE PATH REGEXP")
+			}
+			re, err := regexp.Compile(args[2])
+			ts.Check(err)
+			got := jsonLookup(ts, args[0], args[1])
+			if re.MatchString(got) == neg {
+				ts.Fatalf("%s %s = %q, want %smatching %s", args[0], args[1], got, map[bool]string{true: "not ", false: ""}[neg], args[2])
+			}
+		},
+		// containers N: N containers (running or not) carry the label
+		// org.pgreview.session=$PGREVIEW_SESSION, asked of Docker itself.
+		"containers": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 || neg {
+				ts.Fatalf("usage: containers N")
+			}
+			session := ts.Getenv("PGREVIEW_SESSION")
+			out, err := exec.Command("docker", "ps", "-a", "--format", "{{.ID}} {{.Status}}",
+				"--filter", "label="+engine.LabelSession+"="+session).CombinedOutput()
+			if err != nil {
+				ts.Fatalf("docker ps: %v\n%s", err, out)
+			}
+			got := 0
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				if l != "" {
+					got++
+				}
+			}
+			if want, _ := strconv.Atoi(args[0]); got != want {
+				ts.Fatalf("%d containers of session %s, want %s:\n%s", got, session, args[0], out)
 			}
 		},
 		// finding FILE CHECK [FILE:LINE|OBJECT]: the report holds a finding

@@ -1,24 +1,21 @@
 package main
 
 import (
-	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/pgreview/pgreview/internal/cli"
 )
 
 // TestMain lets testscript run pgreview in-process as the "pgreview"
 // command, so scripts count towards coverage.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"pgreview": func() {
-			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
-		},
+		"pgreview": func() { os.Exit(run()) },
 	})
 }
 
@@ -32,13 +29,22 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("REPOS", filepath.Join(root, "testdata", "repos"))
 			env.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+			// Labels the containers a script's reviews start, so that the
+			// containers command sees this script's and no one else's.
+			env.Setenv("PGREVIEW_SESSION", "script-"+randomID())
 			env.Setenv("NO_COLOR", "1")
-			// The review's own engine is the local one unless a script
-			// says otherwise: fast, and no Docker needed.
+			// Scripts name their engine (--engine none|local|testcontainers);
+			// in auto mode a review uses testcontainers when Docker answers.
 			env.Setenv("HOME", env.WorkDir)
 			return nil
 		},
 		Cmds:                scriptCommands(),
 		RequireExplicitExec: true,
 	})
+}
+
+func randomID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

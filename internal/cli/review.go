@@ -36,7 +36,7 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	fs.StringVar(&f.engine, "engine", "", "auto, testcontainers, local, dsn or none (default: config, else auto)")
 	fs.StringVar(&f.databaseURL, "database-url", "", "a Postgres server to create a throwaway database in (also PGREVIEW_DATABASE_URL)")
 	fs.StringVar(&f.configFile, "config", "", "config `FILE` (default DIR/.pgreview.yml)")
-	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service)")
+	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service, else its CI postgres service, else postgres:<major>)")
 	fs.StringVar(&f.migrateCommand, "migrate-command", "", "run this command to apply migrations, with DATABASE_URL set")
 	fs.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fs.BoolVar(&f.verbose, "v", false, "report progress on stderr")
@@ -91,6 +91,9 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
 		return ExitUsage
+	}
+	if env.Getenv != nil {
+		opts.Session = env.Getenv("PGREVIEW_SESSION")
 	}
 	if f.verbose {
 		opts.Log = func(format string, args ...any) { fmt.Fprintf(env.Stderr, "pgreview: "+format+"\n", args...) }

@@ -23,15 +23,8 @@ type Registry map[Kind]Engine
 
 // DefaultRegistry holds the engines built into pgreview.
 func DefaultRegistry() Registry {
-	r := Registry{KindLocal: Local{}, KindDSN: DSN{}}
-	if tc := testcontainersEngine(); tc != nil {
-		r[KindTestcontainers] = tc
-	}
-	return r
+	return Registry{KindTestcontainers: Testcontainers{}, KindLocal: Local{}, KindDSN: DSN{}}
 }
-
-// testcontainersEngine is replaced when the testcontainers engine is built in.
-var testcontainersEngine = func() Engine { return nil }
 
 // Choose starts the engine of the given kind; in auto mode it falls back
 // as the design says: database URL, testcontainers, local, none.
@@ -48,7 +41,7 @@ func (reg Registry) Choose(ctx context.Context, kind Kind, opts Options) Choice 
 		if err != nil {
 			return Choice{Reason: fmt.Sprintf("engine %s failed: %v", kind, err), Err: fmt.Errorf("engine %s: %w", kind, err)}
 		}
-		pg.Reason = fmt.Sprintf("engine %s was requested", kind)
+		pg.Reason = fmt.Sprintf("engine %s was requested", kind) + imageReason(pg, opts)
 		return Choice{Postgres: pg, Reason: pg.Reason}
 	}
 	order := []Kind{KindTestcontainers, KindLocal}
@@ -75,7 +68,7 @@ func (reg Registry) Choose(ctx context.Context, kind Kind, opts Options) Choice 
 			tried = append(tried, fmt.Sprintf("%s: %v", k, firstLineOf(err.Error())))
 			continue
 		}
-		pg.Reason = autoReason(k, tried)
+		pg.Reason = autoReason(k, tried) + imageReason(pg, opts)
 		return Choice{Postgres: pg, Reason: pg.Reason}
 	}
 	return Choice{Reason: "no Postgres could be started (" + strings.Join(tried, "; ") + "); live checks skipped"}
@@ -95,6 +88,19 @@ func autoReason(k Kind, tried []string) string {
 		why += " (" + strings.Join(tried, "; ") + ")"
 	}
 	return "auto: " + why
+}
+
+// imageReason says which image a container runs and where that came
+// from: "; image postgres:15-alpine from docker-compose.yml:4 (service db)".
+func imageReason(pg *Postgres, opts Options) string {
+	if pg.Image == "" {
+		return ""
+	}
+	s := "; image " + pg.Image
+	if opts.ImageSource != "" {
+		s += " " + opts.ImageSource
+	}
+	return s
 }
 
 func firstLineOf(s string) string {

@@ -48,7 +48,11 @@ var FastSettings = map[string]string{
 // Options describe the Postgres a review wants.
 type Options struct {
 	// Image is the container image (testcontainers), e.g. postgres:15-alpine.
+	// Empty means postgres:<Major>, or DefaultImage when Major is unknown.
 	Image string
+	// ImageSource says where Image (or Major) was read, as a phrase that
+	// follows the image in the report: "from docker-compose.yml:4 (service db)".
+	ImageSource string
 	// Major is the Postgres major version the repo declares; 0 if unknown.
 	Major int
 	// Settings are server settings (the repo's compose `command: -c k=v`),
@@ -61,6 +65,9 @@ type Options struct {
 	Database string
 	// DatabaseURL is the server for the dsn engine.
 	DatabaseURL string
+	// Session labels the containers of this review (org.pgreview.session),
+	// so that CI can find them; a random one is used when empty.
+	Session string
 	// Log reports progress (the CLI's -v); may be nil.
 	Log func(format string, args ...any)
 }
@@ -76,6 +83,21 @@ func (o *Options) database() string {
 		return "pgreview"
 	}
 	return o.Database
+}
+
+// DefaultImage is the image used when the repo declares no Postgres at all.
+const DefaultImage = "postgres:16"
+
+// image is the container image to run: the declared one, else the
+// official image of the declared major, else DefaultImage.
+func (o *Options) image() string {
+	switch {
+	case o.Image != "":
+		return o.Image
+	case o.Major > 0:
+		return fmt.Sprintf("postgres:%d", o.Major)
+	}
+	return DefaultImage
 }
 
 func (o *Options) user() string {

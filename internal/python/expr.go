@@ -56,6 +56,25 @@ func (b *builder) expr(n *sitter.Node, sc *scope) *Expr {
 		if op := n.ChildByFieldName("operator"); op != nil {
 			e.Op = b.text(op)
 		}
+	case "subscript":
+		e.Kind = Subscript
+		for i, c := range namedChildren(n) {
+			switch x := b.expr(c, sc); i {
+			case 0:
+				e.Left = x
+			case 1:
+				e.Right = x
+			}
+		}
+	case "conditional_expression":
+		e.Kind = Conditional
+		kids := namedChildren(n)
+		if len(kids) == 3 {
+			e.Parts = []*Expr{b.expr(kids[0], sc), b.expr(kids[2], sc)}
+			e.Right = b.expr(kids[1], sc)
+		} else {
+			b.walkExprs(n, sc)
+		}
 	case "integer", "float":
 		e.Kind, e.Value = Number, e.Text
 	case "none", "true", "false":
@@ -108,6 +127,7 @@ func (b *builder) comprehension(n *sitter.Node, sc *scope) {
 			if r := c.ChildByFieldName("right"); r != nil {
 				l.Iter = b.expr(r, sc)
 			}
+			l.Targets = append(l.Targets, b.targets(c.ChildByFieldName("left"))...)
 			continue
 		}
 		b.expr(c, inner)

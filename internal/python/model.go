@@ -46,6 +46,10 @@ const (
 	Const // None, True, False
 	Tuple // tuple or list; Parts are the elements
 	Dict
+	// Subscript is Left[Right]: os.environ["DATABASE_URL"].
+	Subscript
+	// Conditional is "Parts[0] if Right else Parts[1]".
+	Conditional
 )
 
 // Expr is an expression, reduced to what checks reason about.
@@ -140,6 +144,9 @@ type Func struct {
 	// NotImplementedError.
 	BodyIsEmpty bool
 	Calls       []*Call
+	// Returns are the expressions of the function's return statements
+	// (not those of nested functions), in order.
+	Returns []*Expr
 }
 
 // Class is a class definition.
@@ -183,7 +190,10 @@ type Loop struct {
 	EndLine int
 	Kind    string // "for", "while", "comprehension"
 	// Iter is what a for loop iterates over.
-	Iter  *Expr
-	Calls []*Call
-	Func  *Func
+	Iter *Expr
+	// Targets are the loop variables: ["t"] for "for t in tables",
+	// ["k", "v"] for "for k, v in d.items()".
+	Targets []string
+	Calls   []*Call
+	Func    *Func
 }

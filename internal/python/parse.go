@@ -151,6 +151,13 @@ func (b *builder) stmt(n *sitter.Node, sc *scope) {
 		if body := n.ChildByFieldName("body"); body != nil {
 			b.block(body, &inner)
 		}
+	case "return_statement":
+		for _, c := range namedChildren(n) {
+			e := b.expr(c, sc)
+			if sc.fn != nil && c.Kind() != "comment" {
+				sc.fn.Returns = append(sc.fn.Returns, e)
+			}
+		}
 	case "expression_statement":
 		for _, c := range namedChildren(n) {
 			if c.Kind() == "assignment" || c.Kind() == "augmented_assignment" {
@@ -239,6 +246,11 @@ func (b *builder) funcDef(n *sitter.Node, decos []*Expr, sc *scope) {
 				}
 			}
 			f.Params = append(f.Params, b.text(name))
+			// Defaults run where the function is defined: Depends(get_db)
+			// and Query(...) calls are modelled in the enclosing scope.
+			if v := p.ChildByFieldName("value"); v != nil {
+				b.expr(v, sc)
+			}
 		}
 	}
 	body := n.ChildByFieldName("body")
@@ -297,6 +309,7 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 		if r := n.ChildByFieldName("right"); r != nil {
 			l.Iter = b.expr(r, sc)
 		}
+		l.Targets = b.targets(n.ChildByFieldName("left"))
 	} else if cond := n.ChildByFieldName("condition"); cond != nil {
 		b.expr(cond, sc)
 	}
@@ -307,6 +320,22 @@ func (b *builder) loopStmt(n *sitter.Node, sc *scope) {
 			b.stmt(c, inner)
 		}
 	}
+}
+
+// targets lists the names bound by a loop's left side.
+func (b *builder) targets(n *sitter.Node) []string {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind() {
+	case "pattern_list", "tuple_pattern", "list_pattern":
+		var out []string
+		for _, c := range namedChildren(n) {
+			out = append(out, b.targets(c)...)
+		}
+		return out
+	}
+	return []string{b.text(n)}
 }
 
 func (b *builder) tryStmt(n *sitter.Node, sc *scope) {

@@ -86,10 +86,10 @@ func TestParseModel(t *testing.T) {
 	if h := execute.Try.Handlers[0]; !h.Swallows || h.Types[0] != "Exception" {
 		t.Errorf("handler: %+v", h)
 	}
-	if commit == nil || len(commit.Loops) != 1 || commit.Loops[0].Iter.Value != "rows" {
+	if commit == nil || len(commit.Loops) != 1 || commit.Loops[0].Iter.Value != "rows" || commit.Loops[0].Targets[0] != "r" {
 		t.Fatalf("commit in loop: %+v", commit)
 	}
-	if get == nil || len(get.Loops) != 1 || get.Loops[0].Kind != "comprehension" {
+	if get == nil || len(get.Loops) != 1 || get.Loops[0].Kind != "comprehension" || get.Loops[0].Targets[0] != "i" {
 		t.Fatalf("get in comprehension: %+v", get)
 	}
 	var await *Call

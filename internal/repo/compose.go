@@ -199,6 +199,11 @@ func (s *Service) parse(n *yaml.Node) {
 	for _, v := range seqOrScalar(mapGet(n, "volumes")) {
 		s.Volumes = append(s.Volumes, parseMount(v))
 	}
+	// tmpfs: [/var/lib/postgresql/data] is a mount too.
+	for _, v := range seqOrScalar(mapGet(n, "tmpfs")) {
+		target, _, _ := strings.Cut(v.Value, ":")
+		s.Volumes = append(s.Volumes, Mount{Type: "tmpfs", Target: target, Line: v.Line})
+	}
 	if c := mapGet(n, "command"); c != nil {
 		s.CommandLine = c.Line
 		if c.Kind == yaml.SequenceNode {

@@ -4,22 +4,29 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // Dependency is a package the repo declares (requirements*.txt,
-// pyproject.toml, go.mod).
+// pyproject.toml, Pipfile, go.mod).
 type Dependency struct {
-	Name string // normalised: lower case, "_" -> "-" for Python
+	Name string // normalised: lower case, "_" and "." -> "-" for Python
+	// Spec is the version constraint as written: "==1.8.1", ">=2.0,<3",
+	// "^2.0" (Poetry), "v5.7.1" (Go); "" when unconstrained.
+	Spec string
 	File string
 	Line int
 }
 
 var (
-	reqLine       = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?`)
-	pyprojectDep  = regexp.MustCompile(`^\s*"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*[<>=!~;,"\s]`)
-	pyprojectPoet = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=`)
-	goRequire     = regexp.MustCompile(`^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+/[^\s]+)\s+v`)
+	reqLine    = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([<>=!~^][^;#]*)?`)
+	pep508     = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(\(?[<>=!~][^;]*)?`)
+	quotedStr  = regexp.MustCompile(`"([^"\\]*)"|'([^'\\]*)'`)
+	tomlKey    = regexp.MustCompile(`^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)"?\s*=\s*(.*)$`)
+	tomlVer    = regexp.MustCompile(`version\s*=\s*["']([^"']*)["']`)
+	goRequire  = regexp.MustCompile(`^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]+/[^\s]+)\s+(v[^\s]+)`)
+	leadingVer = regexp.MustCompile(`(==|>=|~=|===|\^|~|>)?\s*v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?`)
 )
 
 // Dependencies lists the declared Python and Go dependencies, parsed once.
@@ -30,43 +37,11 @@ func (r *Repo) Dependencies() []Dependency {
 			base := path.Base(f.Path)
 			switch {
 			case f.Kind == KindRequirements:
-				out = append(out, scanLines(f, func(line string) string {
-					if strings.HasPrefix(strings.TrimSpace(line), "-") || strings.HasPrefix(strings.TrimSpace(line), "#") {
-						return ""
-					}
-					if m := reqLine.FindStringSubmatch(line); m != nil {
-						return normPy(m[1])
-					}
-					return ""
-				})...)
+				out = append(out, ParseRequirements(f.Path, f.Text())...)
 			case base == "pyproject.toml" || base == "Pipfile":
-				inDeps := false
-				out = append(out, scanLines(f, func(line string) string {
-					t := strings.TrimSpace(line)
-					if strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "[\"") {
-						inDeps = strings.Contains(t, "dependencies") || strings.Contains(t, "packages")
-						return ""
-					}
-					if strings.HasPrefix(t, "dependencies") || strings.HasPrefix(t, "optional-dependencies") {
-						inDeps = true
-					}
-					if m := pyprojectDep.FindStringSubmatch(line + " "); m != nil {
-						return normPy(m[1])
-					}
-					if inDeps {
-						if m := pyprojectPoet.FindStringSubmatch(line); m != nil && m[1] != "python" && m[1] != "dependencies" {
-							return normPy(m[1])
-						}
-					}
-					return ""
-				})...)
+				out = append(out, ParsePyproject(f.Path, f.Text())...)
 			case f.Kind == KindGoMod:
-				out = append(out, scanLines(f, func(line string) string {
-					if m := goRequire.FindStringSubmatch(line); m != nil {
-						return m[1]
-					}
-					return ""
-				})...)
+				out = append(out, ParseGoMod(f.Path, f.Text())...)
 			}
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -74,16 +49,159 @@ func (r *Repo) Dependencies() []Dependency {
 	})
 }
 
-func normPy(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "-") }
-
-func scanLines(f *File, name func(string) string) []Dependency {
+// ParseGoMod reads the requirements of a go.mod.
+func ParseGoMod(path, text string) []Dependency {
 	var out []Dependency
-	for i, line := range strings.Split(f.Text(), "\n") {
-		if n := name(line); n != "" {
-			out = append(out, Dependency{Name: n, File: f.Path, Line: i + 1})
+	for i, line := range strings.Split(text, "\n") {
+		if m := goRequire.FindStringSubmatch(line); m != nil {
+			out = append(out, Dependency{Name: m[1], Spec: m[2], File: path, Line: i + 1})
 		}
 	}
 	return out
+}
+
+// ParseRequirements reads a pip requirements file.
+func ParseRequirements(path, text string) []Dependency {
+	var out []Dependency
+	for i, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "-") || strings.HasPrefix(t, "#") || strings.Contains(t, "://") && !strings.Contains(t, "@") {
+			continue
+		}
+		if m := reqLine.FindStringSubmatch(t); m != nil {
+			out = append(out, Dependency{Name: normPy(m[1]), Spec: cleanSpec(m[3]), File: path, Line: i + 1})
+		}
+	}
+	return out
+}
+
+// ParsePyproject reads PEP 621 arrays ([project] dependencies,
+// optional-dependencies, [dependency-groups], uv/pdm dev dependencies) and
+// Poetry/Pipfile tables, line by line so each dependency keeps its line.
+func ParsePyproject(path, text string) []Dependency {
+	var out []Dependency
+	table := ""      // the current [table]
+	inArray := false // inside a dependency array
+	for i, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		if j := strings.Index(t, " #"); j >= 0 && !strings.Contains(t[:j], `"`) {
+			t = strings.TrimSpace(t[:j])
+		}
+		if strings.HasPrefix(t, "#") || t == "" {
+			continue
+		}
+		if strings.HasPrefix(t, "[") && !strings.HasPrefix(t, `["`) && !inArray {
+			table = strings.Trim(t, "[] ")
+			continue
+		}
+		add := func(spec string) {
+			if m := pep508.FindStringSubmatch(spec); m != nil {
+				out = append(out, Dependency{Name: normPy(m[1]), Spec: cleanSpec(m[3]), File: path, Line: i + 1})
+			}
+		}
+		if inArray {
+			for _, q := range quotedStr.FindAllStringSubmatch(t, -1) {
+				add(q[1] + q[2])
+			}
+			if strings.Contains(t, "]") && !strings.Contains(t, "[") {
+				inArray = false
+			}
+			continue
+		}
+		m := tomlKey.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		key, value := m[1], strings.TrimSpace(m[2])
+		switch {
+		case strings.HasPrefix(value, "["):
+			// dependencies = [...], dev = [...] in [dependency-groups] or
+			// an optional-dependencies table, dev-dependencies = [...].
+			if isDependencyArray(table, key) {
+				body := strings.TrimPrefix(value, "[")
+				for _, q := range quotedStr.FindAllStringSubmatch(body, -1) {
+					add(q[1] + q[2])
+				}
+				inArray = !strings.Contains(body, "]")
+			}
+		case isDependencyTable(table) && key != "python":
+			// Poetry / Pipfile: name = "^2.0" or name = {version = "^2.0"}.
+			spec := ""
+			if v := tomlVer.FindStringSubmatch(value); strings.HasPrefix(value, "{") && v != nil {
+				spec = v[1]
+			} else if q := quotedStr.FindStringSubmatch(value); q != nil {
+				spec = q[1] + q[2]
+			}
+			if spec == "*" {
+				spec = ""
+			}
+			out = append(out, Dependency{Name: normPy(key), Spec: spec, File: path, Line: i + 1})
+		}
+	}
+	return out
+}
+
+func isDependencyArray(table, key string) bool {
+	switch {
+	case table == "project" && key == "dependencies",
+		table == "project.optional-dependencies",
+		table == "dependency-groups",
+		strings.HasPrefix(table, "tool.") && (key == "dev-dependencies" || key == "dependencies"),
+		strings.HasPrefix(table, "tool.pdm.dev-dependencies"):
+		return true
+	}
+	return false
+}
+
+func isDependencyTable(table string) bool {
+	return table == "tool.poetry.dependencies" || table == "tool.poetry.dev-dependencies" ||
+		strings.HasPrefix(table, "tool.poetry.group.") && strings.HasSuffix(table, ".dependencies") ||
+		table == "packages" || table == "dev-packages"
+}
+
+func cleanSpec(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.Trim(s, "()")
+	return strings.ReplaceAll(s, " ", "")
+}
+
+func normPy(s string) string {
+	s = strings.ToLower(s)
+	return strings.NewReplacer("_", "-", ".", "-").Replace(s)
+}
+
+// Version is a dotted version number.
+type Version struct{ Major, Minor, Patch int }
+
+// Less reports whether v is older than o.
+func (v Version) Less(o Version) bool {
+	if v.Major != o.Major {
+		return v.Major < o.Major
+	}
+	if v.Minor != o.Minor {
+		return v.Minor < o.Minor
+	}
+	return v.Patch < o.Patch
+}
+
+// MinVersion is the lowest version the constraint allows: 1.8.1 for
+// "==1.8.1", ">=1.8" or "^1.8"; ok is false when there is no lower bound.
+func (d Dependency) MinVersion() (Version, bool) {
+	for _, part := range strings.Split(d.Spec, ",") {
+		m := leadingVer.FindStringSubmatch(strings.TrimSpace(part))
+		if m == nil || strings.HasPrefix(strings.TrimSpace(part), "<") || strings.HasPrefix(strings.TrimSpace(part), "!=") {
+			continue
+		}
+		if m[1] == ">" {
+			continue // strictly greater: no exact lower bound
+		}
+		v := Version{}
+		v.Major, _ = strconv.Atoi(m[2])
+		v.Minor, _ = strconv.Atoi(m[3])
+		v.Patch, _ = strconv.Atoi(m[4])
+		return v, true
+	}
+	return Version{}, false
 }
 
 // HasDependency reports whether any declared dependency has one of the

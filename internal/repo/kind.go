@@ -45,7 +45,7 @@ func KindOf(p string) Kind {
 		return KindWorkflow
 	case ext == ".yml" || ext == ".yaml":
 		return KindYAML
-	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || ext == ".dockerfile" || strings.HasSuffix(lower, ".containerfile") || lower == "containerfile":
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") && !notDockerfileExt[ext] || ext == ".dockerfile" || strings.HasSuffix(lower, ".containerfile") || lower == "containerfile":
 		return KindDockerfile
 	case lower == ".env" || strings.HasPrefix(lower, ".env.") || ext == ".env":
 		return KindEnv
@@ -76,4 +76,11 @@ func isCompose(lower string) bool {
 	return name == "compose" || name == "docker-compose" ||
 		strings.HasPrefix(name, "compose.") || strings.HasPrefix(name, "docker-compose.") ||
 		strings.HasPrefix(name, "docker-compose-") || strings.HasPrefix(name, "compose-")
+}
+
+// notDockerfileExt: Dockerfile.dev is a Dockerfile; Dockerfile.md or a
+// test fixture named dockerfile.txtar is not.
+var notDockerfileExt = map[string]bool{
+	".txtar": true, ".md": true, ".txt": true, ".json": true, ".yml": true, ".yaml": true, ".sh": true,
+	".py": true, ".go": true, ".bak": true, ".orig": true, ".rej": true, ".swp": true, ".lock": true, ".j2": true, ".tmpl": true,
 }

@@ -2,7 +2,6 @@ package repo
 
 import (
 	"path"
-	"strings"
 )
 
 // PostgresService is the repo's database service in compose: the one
@@ -47,21 +46,13 @@ func (r *Repo) DBService() *PostgresService {
 	})
 }
 
-// dockerfileFrom returns the image of the last FROM in a Dockerfile.
+// dockerfileFrom returns the image of the last FROM in a Dockerfile, as
+// written: ARG references stay unresolved, so the engine can say so
+// (Dockerfiles()[i].Stages[j].Image has them resolved from ARG defaults).
 func (r *Repo) dockerfileFrom(p string) string {
-	f := r.File(p)
-	if f == nil {
+	d := r.Dockerfile(p)
+	if d == nil || len(d.Stages) == 0 {
 		return ""
 	}
-	var from string
-	for _, line := range strings.Split(f.Text(), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) >= 2 && strings.EqualFold(fields[0], "FROM") {
-			from = fields[1]
-			if strings.HasPrefix(from, "--") && len(fields) >= 3 {
-				from = fields[2]
-			}
-		}
-	}
-	return from
+	return d.Stages[len(d.Stages)-1].RawImage
 }

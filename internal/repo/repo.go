@@ -235,3 +235,10 @@ func LineOf(content []byte, offset int) int {
 	}
 	return bytes.Count(content[:offset], []byte{'\n'}) + 1
 }
+
+// Memo computes a value derived from the repository once, however many
+// checks ask for it concurrently: analyses shared by several checks (the
+// database connection sites, say) are built on first use under key.
+func Memo[T any](r *Repo, key string, build func() T) T {
+	return cached(r, "memo:"+key, build)
+}

@@ -124,3 +124,11 @@ func compact[T any](xs []*T) []*T {
 	}
 	return out
 }
+
+// PythonProject indexes the Python modules by import name, so checks can
+// follow names across files to their values (python.Project.Eval).
+func (r *Repo) PythonProject() *python.Project {
+	return cached(r, "pyproject-index", func() *python.Project {
+		return python.NewProject(r.Python())
+	})
+}

@@ -45,6 +45,9 @@ type Engine struct {
 	Image         string `json:"image,omitempty"`
 	ServerVersion string `json:"server_version,omitempty"`
 	Reason        string `json:"reason"`
+	// Settings are the server settings the engine applied: the repo's
+	// (compose `command: -c ...`) and the fast ones.
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // Migrations is the report's migrations block.

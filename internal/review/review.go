@@ -32,6 +32,8 @@ type Options struct {
 	DatabaseURL string
 	// Image overrides the Postgres image (--postgres-image).
 	Image string
+	// Session labels the review's containers (PGREVIEW_SESSION).
+	Session string
 	// MigrateCommand overrides the migration tool (--migrate-command).
 	MigrateCommand string
 	FailOn         FailOn
@@ -236,31 +238,6 @@ func phases(res *migrate.Result) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// engineOptions reads what Postgres the repo wants: config first, then
-// the compose db service.
-func engineOptions(opts Options, r *repo.Repo) engine.Options {
-	ec := opts.Config.Engine
-	eo := engine.Options{Image: ec.Image, Major: ec.Version, DatabaseURL: ec.DatabaseURL, Settings: map[string]string{}}
-	if opts.Image != "" {
-		eo.Image = opts.Image
-	}
-	if opts.DatabaseURL != "" {
-		eo.DatabaseURL = opts.DatabaseURL
-	}
-	if db := r.DBService(); db != nil {
-		if eo.Image == "" {
-			eo.Image = db.Image
-		}
-		eo.Settings = db.ServerSettings()
-		eo.User = db.EnvValue("POSTGRES_USER")
-		eo.Database = db.EnvValue("POSTGRES_DB")
-	}
-	if eo.Major == 0 {
-		eo.Major = repo.MajorOfImage(eo.Image)
-	}
-	return eo
-}
-
 func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result) *report.Report {
 	var sups []*check.Suppression
 	for _, ig := range r.Ignores() {
@@ -290,7 +267,7 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 		FailOn:        opts.FailOn.String(),
 	}
 	if pg := choice.Postgres; pg != nil {
-		rep.Engine = report.Engine{Kind: string(pg.Kind), Image: pg.Image, ServerVersion: pg.ServerVersion, Reason: pg.Reason}
+		rep.Engine = report.Engine{Kind: string(pg.Kind), Image: pg.Image, ServerVersion: pg.ServerVersion, Reason: pg.Reason, Settings: pg.Settings}
 	}
 	if plan != nil {
 		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
@@ -313,13 +290,18 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 // declaredDatabase describes the Postgres the repo declares, for the
 // status block: "PostgreSQL 15 (postgres:15-alpine in docker-compose.yml)".
 func declaredDatabase(r *repo.Repo, opts Options) string {
-	if db := r.DBService(); db != nil {
-		major := repo.MajorOfImage(db.Image)
+	describe := func(image, file string) string {
 		s := "PostgreSQL"
-		if major > 0 {
+		if major := repo.MajorOfImage(image); major > 0 {
 			s = fmt.Sprintf("PostgreSQL %d", major)
 		}
-		return fmt.Sprintf("%s (%s in %s)", s, db.Image, db.File)
+		return fmt.Sprintf("%s (%s in %s)", s, image, file)
+	}
+	if db := r.DBService(); db != nil {
+		return describe(db.Image, db.File)
+	}
+	if ci := r.WorkflowPostgres(); ci != nil {
+		return describe(ci.Image.Raw, ci.File)
 	}
 	if opts.Config.Engine.Version > 0 {
 		return fmt.Sprintf("PostgreSQL %d (from %s)", opts.Config.Engine.Version, opts.Config.File)

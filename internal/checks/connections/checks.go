@@ -4,4 +4,11 @@ package connections
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	EnginePerRequest,
+	PoolNeverClosed,
+	AsyncDriverMismatch,
+	PoolExceedsMaxConnections,
+	TimeoutsMissing,
+	NoConnectionHealthCheck,
+}

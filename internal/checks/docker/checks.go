@@ -6,5 +6,9 @@ import "github.com/pgreview/pgreview/internal/check"
 // Checks lists this area's checks.
 var Checks = []*check.Check{
 	UnpinnedPostgresImage,
+	PostgresVersionMismatch,
+	DBDataVolume,
+	DBPortExposed,
 	DBHealthcheck,
+	DBResourceLimits,
 }

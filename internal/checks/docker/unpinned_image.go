@@ -37,15 +37,15 @@ func runUnpinnedPostgresImage(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range p.Repo.FilesOf(repo.KindDockerfile) {
-		for _, from := range dockerFroms(f) {
-			if !repo.IsPostgresImage(from.image) {
+	for _, d := range p.Repo.Dockerfiles() {
+		for _, st := range d.Stages {
+			if !repo.IsPostgresImage(st.Image) {
 				continue
 			}
 			seen = true
-			if why := unpinned(from.image); why != "" {
-				p.Reportf(check.Location{File: f.Path, Line: from.line},
-					"FROM %s: the Postgres base image %s; pin a major version such as %s", from.image, why, suggest(from.image))
+			if why := unpinned(st.Image); why != "" {
+				p.Reportf(check.Location{File: d.Path, Line: st.Line},
+					"FROM %s: the Postgres base image %s; pin a major version such as %s", st.Image, why, suggest(st.Image))
 			}
 		}
 	}
@@ -80,28 +80,4 @@ func unpinned(ref string) string {
 func suggest(ref string) string {
 	base, _, _ := strings.Cut(ref, ":")
 	return base + ":16"
-}
-
-type fromLine struct {
-	image string
-	line  int
-}
-
-func dockerFroms(f *repo.File) []fromLine {
-	var out []fromLine
-	for i, line := range strings.Split(f.Text(), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) < 2 || !strings.EqualFold(fields[0], "FROM") {
-			continue
-		}
-		img := fields[1]
-		for _, w := range fields[1:] {
-			if !strings.HasPrefix(w, "--") {
-				img = w
-				break
-			}
-		}
-		out = append(out, fromLine{image: img, line: i + 1})
-	}
-	return out
 }

@@ -4,4 +4,12 @@ package environment
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	EnvFileCommitted,
+	EnvExampleMissing,
+	DBURLUnescapedPassword,
+	DBHostLocalhost,
+	PoolSettingsImplicit,
+	SSLModeDisabled,
+	SSLModeUnset,
+}

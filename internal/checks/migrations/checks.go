@@ -5,6 +5,9 @@ import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
 var Checks = []*check.Check{
+	AlembicURLHardcoded,
+	AlembicMetadataNone,
+	AlembicCompareType,
 	MigrationHistory,
 	MigrationEdited,
 	MissingDown,

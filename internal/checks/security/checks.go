@@ -4,4 +4,8 @@ package security
 import "github.com/pgreview/pgreview/internal/check"
 
 // Checks lists this area's checks.
-var Checks = []*check.Check{}
+var Checks = []*check.Check{
+	CommittedCredentials,
+	TrustAuth,
+	SQLInjection,
+}
