@@ -3,6 +3,8 @@ package migrate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,47 +17,224 @@ import (
 type ApplyOptions struct {
 	// Log reports progress ("migration 3/12: 0003_orders"); may be nil.
 	Log func(format string, args ...any)
+	// NoTrace skips the event-trigger trace.
+	NoTrace bool
+	// RoundTrip runs up, down, up for every migration with a down and
+	// compares the schema after each down with the one before its up.
+	RoundTrip bool
+	// Env is the environment of processes the runner starts (nil: ours).
+	Env []string
 }
 
 // Apply runs every migration of plan, in order, over one connection to
-// the review database. It stops at the first failure and records where it happened. The
-// returned error is only for failures of the machinery (no connection);
-// a migration that fails is reported in Result.Failed.
+// the review database, tracing each one. It stops at the first failure
+// and records where it happened. The returned error is only for failures
+// of the machinery (no connection); a migration that fails is reported in
+// Result.Failed. The trace is removed before Apply returns.
 func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptions) (*Result, error) {
-	res := &Result{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
+	if opts.Log == nil {
+		opts.Log = func(string, ...any) {}
+	}
+	res := &Result{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations), Phases: map[string]time.Duration{}}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
-	conn, err := pgx.Connect(ctx, pg.URL)
-	if err != nil {
+	a := &applyRun{ctx: ctx, pg: pg, plan: plan, opts: opts, res: res}
+	defer a.close()
+	if err := a.open(); err != nil {
 		return nil, err
 	}
-	defer conn.Close(context.Background())
-	for i, m := range plan.Migrations {
-		if opts.Log != nil {
-			opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
+	if a.applier != nil {
+		if err := a.run(); err != nil {
+			return res, err
 		}
-		stepStart := time.Now()
-		done, err := plan.Runner.Up(ctx, conn, m)
-		if err != nil {
-			if ctx.Err() != nil {
-				return res, ctx.Err()
-			}
-			res.Failed = failureOf(m, err)
-			return res, nil
-		}
-		res.Steps = append(res.Steps, &Step{Migration: m, Statements: done, Duration: time.Since(stepStart)})
-		res.recordOrigins(done)
-		res.Applied++
+	}
+	if err := a.finish(); err != nil {
+		return res, err
 	}
 	return res, nil
 }
 
+// applyRun is one Apply: the connection, the runner's session, and the
+// schema before the migration being applied (for the round trip).
+type applyRun struct {
+	ctx     context.Context
+	pg      *engine.Postgres
+	plan    *Plan
+	opts    ApplyOptions
+	res     *Result
+	conn    *pgx.Conn
+	applier Applier
+	before  Schema
+}
+
+func (a *applyRun) open() error {
+	conn, err := pgx.Connect(a.ctx, a.pg.URL)
+	if err != nil {
+		return fmt.Errorf("connect to the review database: %w", err)
+	}
+	a.conn = conn
+	if !a.opts.NoTrace {
+		if err := installTrace(a.ctx, conn); err != nil {
+			a.res.TraceUnavailable = fmt.Sprintf("the trace needs a superuser to create event triggers: %s", postgresMessage(err))
+			a.opts.Log("trace unavailable: %s", a.res.TraceUnavailable)
+		} else {
+			a.res.Traced = true
+		}
+	}
+	sess := &Session{Conn: conn, URL: a.pg.URL, Env: a.opts.Env, Log: a.opts.Log}
+	ap, err := a.plan.Runner.Open(a.ctx, sess)
+	if err != nil {
+		// The runner cannot start (no Python, no alembic): the first
+		// migration is where the history stops.
+		if len(a.plan.Migrations) > 0 {
+			a.res.Failed = failureOf(a.plan.Migrations[0], err)
+			a.res.Failed.Migration = "(" + a.plan.Tool + ")"
+			return nil
+		}
+		return err
+	}
+	a.applier = ap
+	if d, ok := ap.(interface{ Describe() string }); ok {
+		a.res.Runner = d.Describe()
+	}
+	if a.opts.RoundTrip {
+		a.before, err = LoadSchema(a.ctx, conn)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *applyRun) close() {
+	if a.applier != nil {
+		a.applier.Close()
+	}
+	if a.conn != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(a.ctx), 10*time.Second)
+		defer cancel()
+		if a.res.Traced {
+			removeTrace(ctx, a.conn)
+		}
+		a.conn.Close(ctx)
+	}
+}
+
+// finish removes the trace, so the catalog never sees it.
+func (a *applyRun) finish() error {
+	if !a.res.Traced {
+		return nil
+	}
+	if err := removeTrace(a.ctx, a.conn); err != nil {
+		return fmt.Errorf("remove the trace: %w", err)
+	}
+	return nil
+}
+
+func (a *applyRun) run() error {
+	plan, res := a.plan, a.res
+	for i, m := range plan.Migrations {
+		a.opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
+		stepStart := time.Now()
+		done, err := a.applier.Up(a.ctx, m)
+		a.phase("up", stepStart)
+		then := ""
+		if a.opts.RoundTrip && m.Down != nil {
+			then = lightTrace // the down and the second up need only scopes
+		}
+		t := time.Now()
+		events, terr := a.eventsThen(then)
+		a.phase("trace", t)
+		if terr != nil {
+			return terr
+		}
+		if err != nil {
+			if a.ctx.Err() != nil {
+				return a.ctx.Err()
+			}
+			res.Failed = failureOf(m, err)
+			return nil
+		}
+		step := &Step{Migration: m, Statements: done, Duration: time.Since(stepStart), Events: events}
+		res.Steps = append(res.Steps, step)
+		res.recordOrigins(done)
+		res.Applied++
+		if a.opts.RoundTrip {
+			t := time.Now()
+			err := a.roundTrip(i, m, events)
+			a.phase("round trip", t)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if a.opts.RoundTrip {
+		res.Roundtrip.Checked = len(res.Trips) > 0
+		res.Roundtrip.OK = true
+		for _, t := range res.Trips {
+			if p := t.Problem(); p != "" {
+				res.Roundtrip.OK = false
+				res.Roundtrip.Problems = append(res.Roundtrip.Problems, p)
+			}
+		}
+	}
+	return nil
+}
+
+// phase adds the time since start to a phase of Result.Phases.
+func (a *applyRun) phase(name string, start time.Time) { a.res.Phases[name] += time.Since(start) }
+
+// events takes what the trace logged during the last step.
+func (a *applyRun) events() ([]Event, error) { return a.eventsThen("") }
+
+// eventsThen takes the trace's events and runs then (a SET) in the same
+// round trip.
+func (a *applyRun) eventsThen(then string) ([]Event, error) {
+	if !a.res.Traced {
+		return nil, nil
+	}
+	if then == "" {
+		return takeEvents(a.ctx, a.conn)
+	}
+	b := &pgx.Batch{}
+	b.Queue(takeEventsSQL)
+	b.Queue(then)
+	br := a.conn.SendBatch(a.ctx, b)
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("read the trace: %w", err)
+	}
+	events, err := scanEvents(rows)
+	if err != nil {
+		return nil, err
+	}
+	return events, br.Close()
+}
+
+// The trace records only relations, not locks and queries, while our
+// session runs round-trip downs and second ups.
+const (
+	lightTrace = "SET pgreview.trace_light = on"
+	fullTrace  = "RESET pgreview.trace_light"
+)
+
 func failureOf(m *Migration, err error) *Failure {
 	f := &Failure{Migration: m.ID(), File: m.File(), Error: err.Error()}
 	var se *StatementError
-	if errors.As(err, &se) {
+	var pe *ProcessError
+	var sce *ScriptError
+	switch {
+	case errors.As(err, &sce):
+		f.File, f.Line, f.Error = sce.File, sce.Line, sce.Message
+	case errors.As(err, &se):
 		f.File, f.Line, f.Statement, f.SQLState = se.File, se.Statement.Line, firstLine(se.Statement.SQL), se.SQLState()
 		f.Error = postgresMessage(se.Err)
+	case errors.As(err, &pe):
+		if pe.File != "" {
+			f.File, f.Line = pe.File, pe.Line
+		}
+		f.Statement, f.SQLState, f.Error = firstLine(pe.Statement), pe.SQLState, pe.Message
 	}
 	return f
 }
@@ -75,4 +254,23 @@ func postgresMessage(err error) string {
 		msg += " Hint: " + pgErr.Hint
 	}
 	return msg
+}
+
+// ProcessError is a migration that failed in a tool's process (Alembic,
+// a custom command), with what could be read from its output.
+type ProcessError struct {
+	File, Statement, SQLState, Message string
+	Line                               int
+}
+
+func (e *ProcessError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+	}
+	b.WriteString(e.Message)
+	if e.SQLState != "" {
+		fmt.Fprintf(&b, " (SQLSTATE %s)", e.SQLState)
+	}
+	return b.String()
 }

@@ -6,25 +6,43 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pgreview/pgreview/internal/config"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
+// config validates migrations.tool against this package's list.
+func init() { config.MigrationTools = Tools }
+
 // Tools lists the migration formats pgreview knows, for config validation.
-var Tools = []string{"golang-migrate", "plain"}
+var Tools = []string{"alembic", "golang-migrate", "goose", "dbmate", "flyway", "sqitch", "prisma", "docker-entrypoint-initdb.d", "plain", "command"}
 
 // format recognises one tool's history in a directory.
 type format struct {
 	tool string
+	// dirs lists where this tool's history may be (nil: directories
+	// holding .sql files).
+	dirs func(r *repo.Repo) []string
 	// score says how many files of dir look like this tool's (0: none).
 	score func(r *repo.Repo, dir string) int
-	load  func(r *repo.Repo, dir string) (*Plan, error)
+	load  func(r *repo.Repo, dir string, cfg Config) (*Plan, error)
+}
+
+func simple(load func(*repo.Repo, string) (*Plan, error)) func(*repo.Repo, string, Config) (*Plan, error) {
+	return func(r *repo.Repo, dir string, _ Config) (*Plan, error) { return load(r, dir) }
 }
 
 // formats are tried in order; the first that scores in a directory wins,
 // so more specific formats come first.
 var formats = []format{
-	{"golang-migrate", countMatching(golangMigrateName.MatchString), loadGolangMigrate},
-	{"plain", plainScore, loadPlain},
+	{"alembic", alembicDirs, alembicScore, simple(loadAlembic)},
+	{"sqitch", sqitchDirs, sqitchScore, simple(loadSqitch)},
+	{"prisma", prismaDirs, prismaScore, simple(loadPrisma)},
+	{"golang-migrate", nil, countMatching(golangMigrateName.MatchString), simple(loadGolangMigrate)},
+	{"goose", goDirsToo, gooseScore, simple(loadGoose)},
+	{"dbmate", nil, dbmateScore, simple(loadDbmate)},
+	{"flyway", nil, flywayScore, func(r *repo.Repo, dir string, cfg Config) (*Plan, error) { return loadFlyway(r, dir, cfg.Placeholders) }},
+	{"docker-entrypoint-initdb.d", initdbDirs, initdbScore, simple(loadInitdb)},
+	{"plain", nil, plainScore, simple(loadPlain)},
 }
 
 func countMatching(match func(base string) bool) func(*repo.Repo, string) int {
@@ -50,19 +68,74 @@ func plainScore(r *repo.Repo, dir string) int {
 	return countMatching(func(b string) bool { return strings.HasSuffix(b, ".sql") })(r, dir)
 }
 
-// Detect finds the repo's migration history. tool and dir, from config,
-// narrow the search; empty means auto-detect. It returns nil, nil when the
-// repo has no migrations.
-func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
-	tool, dir := cfg.Tool, cfg.Dir
+func sqitchDirs(r *repo.Repo) []string {
+	var dirs []string
+	for _, f := range r.Files() {
+		if path.Base(f.Path) == "sqitch.plan" {
+			dirs = append(dirs, path.Dir(f.Path))
+		}
+	}
+	return dirs
+}
+
+func prismaDirs(r *repo.Repo) []string {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, f := range r.FilesOf(repo.KindSQL) {
+		if path.Base(f.Path) == "migration.sql" {
+			d := path.Dir(path.Dir(f.Path))
+			if !seen[d] {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	return dirs
+}
+
+// goDirsToo adds directories of goose Go migrations to the SQL ones.
+func goDirsToo(r *repo.Repo) []string {
 	dirs := candidateDirs(r)
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		seen[d] = true
+	}
+	for _, f := range r.FilesOf(repo.KindGo) {
+		if d := path.Dir(f.Path); !seen[d] && gooseName.MatchString(path.Base(f.Path)) {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+// Detect finds the repo's migration history. cfg.Tool and cfg.Dir, from
+// config, narrow the search; empty means auto-detect; cfg.Command
+// overrides it all. It returns nil, nil when the repo has no migrations.
+func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
+	if cfg.Command != "" || cfg.Tool == "command" {
+		if cfg.Command == "" {
+			return nil, fmt.Errorf("migrations.tool is command but no command is set; set migrations.command or --migrate-command")
+		}
+		return loadCommand(cfg.Command, r.Root), nil
+	}
+	tool, dir := cfg.Tool, cfg.Dir
 	if dir != "" {
 		dir = strings.Trim(path.Clean(dir), "/")
-		dirs = []string{dir}
+		if dir == "" {
+			dir = "."
+		}
 	}
 	for _, f := range formats {
 		if tool != "" && f.tool != tool {
 			continue
+		}
+		dirs := candidateDirs(r)
+		if f.dirs != nil {
+			dirs = f.dirs(r)
+		}
+		if dir != "" {
+			dirs = []string{dir}
 		}
 		best, bestScore := "", 0
 		for _, d := range dirs {
@@ -71,7 +144,11 @@ func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
 			}
 		}
 		if bestScore > 0 {
-			return f.load(r, best)
+			plan, err := f.load(r, best, cfg)
+			if plan != nil {
+				plan.Base = cfg.Base
+			}
+			return plan, err
 		}
 	}
 	if tool != "" || dir != "" {

@@ -35,48 +35,93 @@ func (e *StatementError) SQLState() string {
 
 // ExecScript runs a script's statements one by one over conn, inside one
 // transaction unless the script says otherwise, and times each statement.
-// before, when not nil, runs inside the transaction before the first
-// statement (bookkeeping), after runs after the last.
-func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, before, after func(pgx.Tx) error) ([]ExecutedStatement, error) {
+// prologue and epilogue are the tool's bookkeeping SQL (literal, no
+// parameters): in a transactional script they travel with BEGIN and
+// COMMIT, so bookkeeping costs no extra round trip; otherwise the
+// epilogue runs after the last statement as one implicit transaction.
+func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogue string) ([]ExecutedStatement, error) {
+	if s.Err != nil {
+		return nil, s.Err
+	}
 	var done []ExecutedStatement
-	run := func(exec func(string) error) error {
-		for _, st := range s.Statements {
-			start := time.Now()
-			if err := exec(st.SQL); err != nil {
-				return &StatementError{File: s.File, Statement: st, Err: err}
+	exec := func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }
+	inTx := func() bool { return conn.PgConn().TxStatus() != 'I' }
+	rollback := func() {
+		if inTx() {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}
+	transactional := !s.NoTransaction && !s.Autocommit
+	if transactional {
+		if err := exec(join("BEGIN", prologue)); err != nil {
+			rollback()
+			return nil, fmt.Errorf("bookkeeping before %s: %w", s.File, err)
+		}
+	} else if prologue != "" {
+		if err := exec(prologue); err != nil {
+			return nil, fmt.Errorf("bookkeeping before %s: %w", s.File, err)
+		}
+	}
+	for _, st := range s.Statements {
+		tx := inTx()
+		start := time.Now()
+		if err := exec(st.SQL); err != nil {
+			// A script that opened its own transaction (BEGIN; ...) and
+			// failed in it would leave the session aborted.
+			rollback()
+			if transactional {
+				done = nil // rolled back
 			}
-			done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start)})
+			return done, &StatementError{File: s.File, Statement: st, Err: err}
 		}
-		return nil
+		done = append(done, ExecutedStatement{Statement: st, File: s.File, Duration: time.Since(start), InTransaction: tx})
 	}
-	if s.NoTransaction {
-		err := run(func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err })
-		if err != nil {
-			return done, err
-		}
-		if after != nil {
-			return done, pgx.BeginFunc(ctx, conn, after)
-		}
-		return done, nil
+	if !transactional && inTx() {
+		rollback()
+		return done, &StatementError{File: s.File, Statement: lastStatement(s), Err: errors.New("the script opens a transaction (BEGIN) and never commits it; add COMMIT at its end")}
 	}
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if before != nil {
-			if err := before(tx); err != nil {
-				return err
+	end := epilogue
+	if transactional {
+		end = join(epilogue, "COMMIT")
+	}
+	if end != "" {
+		if err := exec(end); err != nil {
+			rollback()
+			if transactional {
+				done = nil
 			}
+			return done, fmt.Errorf("bookkeeping after %s: %w", s.File, err)
 		}
-		if err := run(func(q string) error { _, err := tx.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }); err != nil {
-			return err
-		}
-		if after != nil {
-			return after(tx)
-		}
-		return nil
-	})
-	if err != nil {
-		done = nil // rolled back
 	}
-	return done, err
+	return done, nil
+}
+
+// join joins SQL statements with semicolons, skipping empty ones.
+func join(stmts ...string) string {
+	var out []string
+	for _, s := range stmts {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// literal quotes s as an SQL string literal, safe whatever
+// standard_conforming_strings is set to.
+func literal(s string) string {
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+}
+
+func lastStatement(s *Script) Statement {
+	if len(s.Statements) == 0 {
+		return Statement{Line: s.Line}
+	}
+	return s.Statements[len(s.Statements)-1]
+}
+
+func errNoDown(m *Migration) error {
+	return fmt.Errorf("%s has no down migration", m.ID())
 }
 
 // firstLine returns the first line of s, shortened for messages.

@@ -19,10 +19,15 @@ var golangMigrateName = regexp.MustCompile(`^([0-9]+)_(.*)\.(down|up)\.sql$`)
 // loadGolangMigrate reads golang-migrate files in dir, ordered by their
 // numeric version as migrate does.
 func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
+	plan := &Plan{Tool: "golang-migrate", Dir: dir, Runner: golangMigrate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
 	byVersion := map[uint64]*Migration{}
 	for _, f := range filesIn(r, dir) {
 		m := golangMigrateName.FindStringSubmatch(path.Base(f.Path))
 		if m == nil {
+			if path.Ext(f.Path) == ".sql" {
+				plan.Problems = append(plan.Problems, HistoryProblem{Kind: ProblemMisnamed, File: f.Path, Line: 1,
+					Message: fmt.Sprintf("%s is not a golang-migrate file name (N_name.up.sql or N_name.down.sql): golang-migrate ignores it; rename it", path.Base(f.Path))})
+			}
 			continue
 		}
 		v, err := strconv.ParseUint(m[1], 10, 64)
@@ -39,16 +44,16 @@ func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
 		// migrate sends a file as one simple-protocol query: several
 		// statements run as one implicit transaction, a single statement
 		// runs on its own (so a lone CREATE INDEX CONCURRENTLY works).
-		script.NoTransaction = len(script.Statements) <= 1
+		sentAsOneQuery(script)
 		if m[3] == "up" {
 			if mig.Up != nil {
-				r.Warn(f.Path, 0, "duplicate up migration for version %s (also %s)", m[1], mig.Up.File)
+				plan.Problems = append(plan.Problems, duplicateVersion(f.Path, m[1], mig.Up.File))
 				continue
 			}
 			mig.Up = script
 		} else {
 			if mig.Down != nil {
-				r.Warn(f.Path, 0, "duplicate down migration for version %s (also %s)", m[1], mig.Down.File)
+				plan.Problems = append(plan.Problems, duplicateVersion(f.Path, m[1], mig.Down.File))
 				continue
 			}
 			mig.Down = script
@@ -59,64 +64,54 @@ func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
 		versions = append(versions, v)
 	}
 	sort.Slice(versions, func(i, j int) bool { return versions[i] < versions[j] })
-	plan := &Plan{Tool: "golang-migrate", Dir: dir, Runner: golangMigrate{}}
+	prev := ""
 	for _, v := range versions {
 		m := byVersion[v]
 		if m.Up == nil {
-			r.Warn(m.Down.File, 0, "down migration without an up for version %s", m.Version)
+			plan.Problems = append(plan.Problems, HistoryProblem{Kind: ProblemOrphanDown, File: m.Down.File, Line: 1,
+				Message: fmt.Sprintf("%s has no matching up migration %s_%s.up.sql; golang-migrate cannot apply version %s", path.Base(m.Down.File), m.Version, m.Name, m.Version)})
 			continue
 		}
+		m.prev, prev = prev, m.Version
 		plan.Migrations = append(plan.Migrations, m)
 	}
 	return plan, nil
 }
 
 // golangMigrate applies migrations as golang-migrate's postgres driver
-// does: each file in one transaction, and the schema_migrations table
-// holding one row (version, dirty).
+// does: the schema_migrations table (one row: version, dirty) is created
+// when the driver opens, the version is marked dirty before a file runs
+// and clean after; each file is sent as one query, so several statements
+// share one implicit transaction and a single statement runs on its own.
 type golangMigrate struct{}
 
 const golangMigrateTable = `CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)`
 
-func (golangMigrate) setVersion(ctx context.Context, conn *pgx.Conn, version string, dirty bool) error {
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, golangMigrateTable); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `TRUNCATE schema_migrations`); err != nil {
-			return err
-		}
-		if version == "" {
-			return nil
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, dirty) VALUES ($1, $2)`, version, dirty)
-		return err
-	})
+func (g golangMigrate) Open(ctx context.Context, db *Session) (Applier, error) {
+	if _, err := db.Conn.Exec(ctx, golangMigrateTable); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return sqlRunner{up: g.up, down: g.down}.Open(ctx, db)
 }
 
-func (g golangMigrate) Up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	if err := g.setVersion(ctx, conn, m.Version, true); err != nil {
-		return nil, fmt.Errorf("schema_migrations: %w", err)
+// versionSQL replaces the one row of schema_migrations (golang-migrate
+// truncates and inserts; a DELETE leaves the same table and is cheaper).
+func versionSQL(version string, dirty bool) string {
+	q := "DELETE FROM schema_migrations"
+	if version != "" {
+		q += fmt.Sprintf("; INSERT INTO schema_migrations (version, dirty) VALUES (%s::bigint, %t)", literal(version), dirty)
 	}
-	done, err := ExecScript(ctx, conn, m.Up, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	return done, g.setVersion(ctx, conn, m.Version, false)
+	return q
 }
 
-func (g golangMigrate) Down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	if m.Down == nil {
-		return nil, fmt.Errorf("%s has no down migration", m.ID())
-	}
-	done, err := ExecScript(ctx, conn, m.Down, nil, nil)
-	if err != nil {
-		return done, err
-	}
-	var prev string
-	err = conn.QueryRow(ctx, `SELECT coalesce(max(version)::text, '') FROM schema_migrations WHERE version < $1`, m.Version).Scan(&prev)
-	if err != nil {
-		return done, err
-	}
-	return done, g.setVersion(ctx, conn, prev, false)
+// up marks the version dirty, runs the file and marks it clean, as
+// golang-migrate does. The marks travel with the file's BEGIN and COMMIT
+// (golang-migrate commits the dirty mark first; only a failed migration
+// could tell the difference, and a review stops there).
+func (g golangMigrate) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
+	return ExecScript(ctx, conn, m.Up, versionSQL(m.Version, true), versionSQL(m.Version, false))
+}
+
+func (g golangMigrate) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
+	return ExecScript(ctx, conn, m.Down, versionSQL(m.Version, true), versionSQL(m.prev, false))
 }

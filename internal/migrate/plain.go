@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -16,7 +15,7 @@ import (
 // (as `for f in dir/*.sql; do psql -f $f; done` would), each in its own
 // transaction. Plain files have no down.
 func loadPlain(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "plain", Dir: dir, Runner: plain{}}
+	plan := &Plan{Tool: "plain", Dir: dir, Runner: plain}
 	files := filesIn(r, dir)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {
@@ -32,15 +31,10 @@ func loadPlain(r *repo.Repo, dir string) (*Plan, error) {
 	return plan, nil
 }
 
-type plain struct{}
-
-func (plain) Up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return ExecScript(ctx, conn, m.Up, nil, nil)
-}
-
-func (plain) Down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
-	return nil, fmt.Errorf("%s: plain SQL files have no down migration", m.File())
-}
+// plain runs each file in its own transaction.
+var plain = sqlRunner{up: func(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
+	return ExecScript(ctx, conn, m.Up, "", "")
+}}
 
 // filesIn lists the files directly inside dir.
 func filesIn(r *repo.Repo, dir string) []*repo.File {

@@ -54,6 +54,7 @@ type Engine struct {
 type Migrations struct {
 	Tool       string           `json:"tool"`
 	Dir        string           `json:"dir"`
+	Runner     string           `json:"runner,omitempty"`
 	Found      int              `json:"found"`
 	Applied    int              `json:"applied"`
 	Failed     *migrate.Failure `json:"failed"`

@@ -7,6 +7,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -106,7 +107,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	enabled, disabled := selectChecks(opts.Checks, &opts.Config.Checks)
 	var static, live []*check.Check
 	for _, c := range enabled {
-		if c.Needs.Live() {
+		if c.Needs.AfterApply() {
 			live = append(live, c)
 		} else {
 			static = append(static, c)
@@ -218,14 +219,14 @@ func LiveWith(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migr
 	}
 	var st LiveState
 	if plan != nil {
-		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log})
+		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log, RoundTrip: true})
 		if err != nil {
 			r.Warn("", 0, "migrations could not be applied: %v", err)
 			st.Unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
 			return st
 		}
 		st.Applied = res
-		log("migrations: %d/%d applied in %s", res.Applied, res.Found, res.Duration.Round(time.Millisecond))
+		log("migrations: %d/%d applied in %s%s", res.Applied, res.Found, res.Duration.Round(time.Millisecond), phases(res))
 	} else {
 		st.Applied = &migrate.Result{}
 	}
@@ -274,6 +275,23 @@ func compareSchema(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan 
 	wg.Wait()
 }
 
+// phases says where the migrations' time went, for -v.
+func phases(res *migrate.Result) string {
+	if len(res.Phases) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(res.Phases))
+	for k := range res.Phases {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, k := range names {
+		parts = append(parts, fmt.Sprintf("%s %s", k, res.Phases[k].Round(time.Millisecond)))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
 func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result) *report.Report {
 	var sups []*check.Suppression
 	for _, ig := range r.Ignores() {
@@ -308,7 +326,7 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 	if plan != nil {
 		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
 		if a := st.Applied; a != nil {
-			m.Applied, m.Failed, m.DurationMS = a.Applied, a.Failed, a.Duration.Milliseconds()
+			m.Applied, m.Failed, m.DurationMS, m.Runner = a.Applied, a.Failed, a.Duration.Milliseconds(), a.Runner
 			m.Roundtrip = report.Roundtrip{Checked: a.Roundtrip.Checked, OK: a.Roundtrip.OK, Problems: a.Roundtrip.Problems}
 		}
 		if m.Roundtrip.Problems == nil {

@@ -30,7 +30,9 @@
 //
 // Live checks get a fresh database on a real Postgres started by our own
 // local engine; the fixture's migrations are applied exactly as a review
-// applies them.
+// applies them (with the migrations section of the fixture's .pgreview.yml).
+// A fixture with a NO_DATABASE file runs as a review without a database
+// would; a sibling directory <fixture>.base is the base branch's tree.
 package checktest
 
 import (
@@ -127,12 +129,14 @@ func Result(t *testing.T, c *check.Check, dir string) check.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := migrate.Detect(r, migrate.Config{})
+	mcfg := migrationsConfigFrom(t, dir)
+	mcfg.Base = baseFrom(t, dir)
+	plan, err := migrate.Detect(r, mcfg)
 	if err != nil {
 		t.Fatalf("detect migrations: %v", err)
 	}
 	in := &check.Input{Repo: r, Migrations: plan, Settings: settingsFrom(dir)}
-	if c.Needs.Live() {
+	if c.Needs.AfterApply() && !staticOnly(dir) {
 		pg := enginetest.Postgres(t)
 		st := review.Live(context.Background(), pg, r, plan, t.Logf)
 		st.Fill(in)
@@ -315,6 +319,53 @@ func expectations(t *testing.T, dir string) ([]*expectation, int) {
 	}
 	sort.SliceStable(exps, func(i, j int) bool { return exps[i].object > exps[j].object })
 	return exps, near
+}
+
+// migrationsConfigFrom reads the migrations section of a fixture's
+// .pgreview.yml, so fixtures can set migrations.tool, dir and placeholders.
+func migrationsConfigFrom(t *testing.T, dir string) migrate.Config {
+	p := filepath.Join(dir, ".pgreview.yml")
+	if _, err := os.Stat(p); err != nil {
+		return migrate.Config{}
+	}
+	cfg, err := config.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.Migrations
+	return migrate.Config{Tool: m.Tool, Dir: m.Dir, Command: m.Command, Placeholders: m.Placeholders}
+}
+
+// baseFrom reads a fixture's base branch from the sibling directory
+// <fixture>.base (outside the fixture, so it is not part of the reviewed
+// repository), or nil.
+func baseFrom(t *testing.T, dir string) *migrate.Base {
+	root := filepath.Clean(dir) + ".base"
+	if _, err := os.Stat(root); err != nil {
+		return nil
+	}
+	files := map[string][]byte{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return migrate.NewBase("base", files)
+}
+
+// staticOnly reports whether a fixture asks to be run without a database
+// (a file named NO_DATABASE at its root), as a review with engine none
+// would, to test a check's fallback to the files alone.
+func staticOnly(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "NO_DATABASE"))
+	return err == nil
 }
 
 // settingsFrom reads check settings from a .pgreview.yml in the fixture.

@@ -40,7 +40,11 @@ func runMigrationFails(p *check.Pass) error {
 	if skipped := p.Applied.Found - p.Applied.Applied - 1; skipped > 0 {
 		msg += "; the " + plural(skipped, "later migration was", "later migrations were") + " not applied"
 	}
-	p.Report(check.Finding{Location: check.Location{File: f.File, Line: f.Line}, Message: msg})
+	at := check.Location{File: f.File, Line: f.Line}
+	if at.File == "" { // a migrate command: no file of ours to point at
+		at.Object = "migrate-command"
+	}
+	p.Report(check.Finding{Location: at, Message: msg})
 	return nil
 }
 

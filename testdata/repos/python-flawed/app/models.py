@@ -1,4 +1,4 @@
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, func
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -19,7 +19,7 @@ class Order(Base):
 
     id = Column(Integer, primary_key=True)
     user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
-    total_cents = Column(Integer, nullable=False)
+    total_cents = Column(BigInteger, nullable=False)
     payload = Column(JSON)
     status = Column(String(20), nullable=False, server_default="new")
     user = relationship("User", back_populates="orders")

@@ -17,9 +17,11 @@ def upgrade():
     op.add_column("orders", sa.Column("status", sa.String(20), nullable=False, server_default="new"))
     op.create_index("orders_status_idx", "orders", ["status"])
     op.alter_column("users", "email", type_=sa.String(320))
+    op.alter_column("orders", "total_cents", type_=sa.BigInteger)
 
 
 def downgrade():
+    op.alter_column("orders", "total_cents", type_=sa.Integer)
     op.alter_column("users", "email", type_=sa.String(255))
     op.drop_index("orders_status_idx")
     op.drop_column("orders", "status")

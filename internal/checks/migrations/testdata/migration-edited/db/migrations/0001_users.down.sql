@@ -1,0 +1,1 @@
+DROP TABLE users; -- near-miss: unchanged since the base

@@ -1,0 +1,127 @@
+package migrate
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgreview/pgreview/internal/python"
+	"github.com/pgreview/pgreview/internal/repo"
+)
+
+// TestGitBase commits a history in a real git repository, edits one
+// applied migration and adds a new one numbered before the last: both are
+// found against the base commit.
+func TestGitBase(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, content string) {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write("db/migrations/0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+	write("db/migrations/0001_users.down.sql", "DROP TABLE users;\n")
+	write("db/migrations/0003_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "base")
+	write("db/migrations/0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email text;\n")
+	write("db/migrations/0002_items.up.sql", "CREATE TABLE items (id bigint PRIMARY KEY);\n")
+	write("db/migrations/0004_tags.up.sql", "CREATE TABLE tags (id bigint PRIMARY KEY);\n")
+
+	base, err := GitBase(context.Background(), dir, "HEAD", "db/migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(base.Paths("db/migrations")) != 3 {
+		t.Fatalf("base files: %v", base.Paths(""))
+	}
+	r, err := repo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Detect(r, Config{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := plan.BaseProblems(func(f string) []byte { b, _ := r.File(f).Bytes(); return b })
+	var lines []string
+	for _, p := range got {
+		lines = append(lines, string(p.Kind)+" "+p.File+":"+itoa(p.Line))
+	}
+	want := "edited db/migrations/0001_users.up.sql:2\nout-of-order db/migrations/0002_items.up.sql:1"
+	if strings.Join(lines, "\n") != want {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
+	}
+	if _, err := GitBase(context.Background(), dir, "no-such-ref", "db"); err == nil || !strings.Contains(err.Error(), "no-such-ref") {
+		t.Fatalf("a missing ref must say which: %v", err)
+	}
+}
+
+func TestParseGoose(t *testing.T) {
+	src := "-- +goose Up\nCREATE TABLE a (id int); -- trailing\n\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n$$ LANGUAGE sql;\n-- +goose StatementEnd\n-- +GOOSE DOWN\nDROP FUNCTION f();\nDROP TABLE a;\n"
+	m, err := parseGoose("x.sql", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up []string
+	for _, s := range m.Up.Statements {
+		up = append(up, itoa(s.Line)+":"+s.SQL)
+	}
+	want := "2:CREATE TABLE a (id int); -- trailing|5:CREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n$$ LANGUAGE sql"
+	if strings.Join(up, "|") != want {
+		t.Fatalf("up:\n%q\nwant\n%q", strings.Join(up, "|"), want)
+	}
+	if m.Down == nil || len(m.Down.Statements) != 2 || m.Down.Statements[1].Line != 11 {
+		t.Fatalf("down: %+v", m.Down)
+	}
+	if _, err := parseGoose("y.sql", "CREATE TABLE a (id int);\n"); err == nil {
+		t.Fatal("a file without -- +goose Up must be refused, as goose does")
+	}
+}
+
+func TestFlywayVersionOrder(t *testing.T) {
+	for _, c := range [][2]string{{"1.9", "1.10"}, {"1", "1.1"}, {"2", "10"}, {"1_2", "1.3"}} {
+		if compareVersions(c[0], c[1]) >= 0 {
+			t.Errorf("%s should sort before %s", c[0], c[1])
+		}
+	}
+	if compareVersions("1.0", "1") != 0 || normalVersion("1.0.0") != "1" {
+		t.Error("1.0 and 1 are the same Flyway version")
+	}
+}
+
+func TestAlembicOrder(t *testing.T) {
+	src := func(file, body string) *PySource {
+		s, ok := PySourceOf(python.Parse(file, []byte(body)))
+		if !ok {
+			t.Fatalf("%s: no revision", file)
+		}
+		return s
+	}
+	order, problems := alembicOrder([]*PySource{
+		src("a_c.py", "revision = 'c'\ndown_revision = 'a'\ndepends_on = ('b',)\n"),
+		src("b_b.py", "revision = 'b'\ndown_revision = 'a'\n"),
+		src("c_a.py", "revision = 'a'\ndown_revision = None\n"),
+		src("d_m.py", "revision = 'm'\ndown_revision = ('b', 'c')\n"),
+	})
+	var got []string
+	for _, s := range order {
+		got = append(got, s.Revision)
+	}
+	if strings.Join(got, ",") != "a,b,c,m" || len(problems) != 0 {
+		t.Fatalf("order %v, problems %+v", got, problems)
+	}
+}

@@ -1,0 +1,184 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pgreview/pgreview/internal/engine"
+	"github.com/pgreview/pgreview/internal/engine/enginetest"
+	"github.com/pgreview/pgreview/internal/repo"
+)
+
+// benchMigrations is the size of the generated history.
+const benchMigrations = 320
+
+// writeHistory generates a golang-migrate history of n migrations with
+// realistic DDL: tables with identity keys and foreign keys to the
+// previous table, seeded rows, added columns with backfills, indexes,
+// validated constraints, views and functions; each with its down.
+func writeHistory(t testing.TB, dir string, n int) {
+	t.Helper()
+	mig := filepath.Join(dir, "db", "migrations")
+	if err := os.MkdirAll(mig, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	table := 0
+	for i := 1; i <= n; i++ {
+		var up, down string
+		tb := fmt.Sprintf("t%03d", table)
+		switch i % 6 {
+		case 1:
+			table++
+			tb = fmt.Sprintf("t%03d", table)
+			fk := ""
+			if table > 1 {
+				fk = fmt.Sprintf(",\n    parent_id bigint REFERENCES t%03d (id)", table-1)
+			}
+			up = fmt.Sprintf("CREATE TABLE %s (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    name text NOT NULL,\n    created_at timestamptz NOT NULL DEFAULT now()%s\n);\nINSERT INTO %s (name) SELECT 'row ' || g FROM generate_series(1, 500) g;\n", tb, fk, tb)
+			down = fmt.Sprintf("DROP TABLE %s;\n", tb)
+		case 2:
+			up = fmt.Sprintf("ALTER TABLE %s ADD COLUMN email text;\nUPDATE %s SET email = name || '@example.com';\n", tb, tb)
+			down = fmt.Sprintf("ALTER TABLE %s DROP COLUMN email;\n", tb)
+		case 3:
+			up = fmt.Sprintf("CREATE INDEX %s_email_idx ON %s (email);\n", tb, tb)
+			down = fmt.Sprintf("DROP INDEX %s_email_idx;\n", tb)
+		case 4:
+			up = fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s_name_len CHECK (length(name) < 200) NOT VALID;\nALTER TABLE %s VALIDATE CONSTRAINT %s_name_len;\n", tb, tb, tb, tb)
+			down = fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s_name_len;\n", tb, tb)
+		case 5:
+			up = fmt.Sprintf("CREATE VIEW %s_recent AS SELECT id, name, email FROM %s WHERE created_at > now() - interval '1 day';\nCREATE FUNCTION %s_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM %s $$;\n", tb, tb, tb, tb)
+			down = fmt.Sprintf("DROP FUNCTION %s_count();\nDROP VIEW %s_recent;\n", tb, tb)
+		case 0:
+			up = fmt.Sprintf("ALTER TABLE %s ADD COLUMN status text NOT NULL DEFAULT 'new';\nCREATE INDEX %s_status_idx ON %s (status);\n", tb, tb, tb)
+			down = fmt.Sprintf("DROP INDEX %s_status_idx;\nALTER TABLE %s DROP COLUMN status;\n", tb, tb)
+		}
+		name := fmt.Sprintf("%04d_step", i)
+		os.WriteFile(filepath.Join(mig, name+".up.sql"), []byte(up), 0o644)
+		os.WriteFile(filepath.Join(mig, name+".down.sql"), []byte(down), 0o644)
+	}
+}
+
+// psqlScript replays files in one psql session, each in its own
+// transaction: the baseline.
+func psqlScript(t testing.TB, pg *engine.Postgres, dir string, files []string) time.Duration {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("\\set ON_ERROR_STOP 1\n")
+	for _, f := range files {
+		fmt.Fprintf(&b, "BEGIN;\n\\i %s\nCOMMIT;\n", filepath.Join(dir, f))
+	}
+	script := filepath.Join(t.(interface{ TempDir() string }).TempDir(), "replay.sql")
+	os.WriteFile(script, []byte(b.String()), 0o644)
+	start := time.Now()
+	out, err := exec.Command("psql", "-X", "-q", "-d", pg.URL, "-f", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("psql baseline: %v\n%s", err, out)
+	}
+	return time.Since(start)
+}
+
+// BenchmarkApply compares applying a generated 320-migration history
+// with pgreview (trace on; then trace and round trip on) against psql
+// replaying the same files, each in its own transaction, in the same run.
+// It prints ratios, never asserts timings.
+func BenchmarkApply(b *testing.B) {
+	dir := b.TempDir()
+	writeHistory(b, dir, benchMigrations)
+	r, err := repo.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan, err := Detect(r, Config{})
+	if err != nil || plan == nil || len(plan.Migrations) != benchMigrations {
+		b.Fatalf("detect: %v", err)
+	}
+	var ups, trip []string
+	for _, m := range plan.Migrations {
+		ups = append(ups, m.Up.File)
+		trip = append(trip, m.Up.File, m.Down.File, m.Up.File)
+	}
+	ctx := context.Background()
+	// The machine may be shared: each figure is the best of five runs,
+	// baseline and pgreview interleaved; the median ratio is printed too.
+	const reps = 5
+	best := func(d *time.Duration, v time.Duration) {
+		if *d == 0 || v < *d {
+			*d = v
+		}
+	}
+	var applyRatios, tripRatios []float64
+	for i := 0; i < b.N; i++ {
+		var baseUp, traced, baseTrip, roundTrip time.Duration
+		var phases map[string]time.Duration
+		for r := 0; r < reps; r++ {
+			bu := psqlScript(b, enginetest.Postgres(b), dir, ups)
+			best(&baseUp, bu)
+			start := time.Now()
+			res, err := Apply(ctx, enginetest.Postgres(b), plan, ApplyOptions{})
+			best(&traced, time.Since(start))
+			applyRatios = append(applyRatios, time.Since(start).Seconds()/bu.Seconds())
+			if err != nil || res.Failed != nil || !res.Traced {
+				b.Fatalf("apply: %v %+v", err, res.Failed)
+			}
+			bt := psqlScript(b, enginetest.Postgres(b), dir, trip)
+			best(&baseTrip, bt)
+			start = time.Now()
+			res, err = Apply(ctx, enginetest.Postgres(b), plan, ApplyOptions{RoundTrip: true})
+			d := time.Since(start)
+			if roundTrip == 0 || d < roundTrip {
+				phases = res.Phases
+			}
+			best(&roundTrip, d)
+			tripRatios = append(tripRatios, d.Seconds()/bt.Seconds())
+			if err != nil || res.Failed != nil || !res.Roundtrip.OK || len(res.Trips) != benchMigrations {
+				b.Fatalf("round trip: %v %+v %v", err, res.Failed, res.Roundtrip.Problems)
+			}
+		}
+		hwm := peakRSS()
+		fmt.Printf("migrate bench: %d migrations, best of %d\n", benchMigrations, reps)
+		fmt.Printf("  apply+trace   %8s  psql baseline   %8s  ratio %.2f (target <= 1.5)\n", traced.Round(time.Millisecond), baseUp.Round(time.Millisecond), traced.Seconds()/baseUp.Seconds())
+		fmt.Printf("  round trip    %8s  psql up/down/up %8s  ratio %.2f (target <= 1.5)\n", roundTrip.Round(time.Millisecond), baseTrip.Round(time.Millisecond), roundTrip.Seconds()/baseTrip.Seconds())
+		fmt.Printf("  median of the per-run ratios: apply+trace %.2f, round trip %.2f\n", median(applyRatios), median(tripRatios))
+		fmt.Printf("  peak RSS      %d MB (target < 200)\n", hwm>>20)
+		var names []string
+		for k := range phases {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Printf("    round trip phase %-22s %8s\n", k, phases[k].Round(time.Millisecond))
+		}
+		b.ReportMetric(traced.Seconds()/baseUp.Seconds(), "apply-ratio")
+		b.ReportMetric(roundTrip.Seconds()/baseTrip.Seconds(), "roundtrip-ratio")
+		b.ReportMetric(float64(hwm>>20), "peak-MB")
+	}
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// peakRSS is this process's peak resident set (VmHWM), in bytes.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}

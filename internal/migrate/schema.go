@@ -1,0 +1,415 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SchemaObject is one object of a schema fingerprint: what it is, its
+// name, the table it belongs to (columns, constraints, indexes, triggers,
+// owned sequences) and its full definition.
+type SchemaObject struct {
+	Kind   string // table, column, constraint, index, sequence, view, type, function, trigger, extension, schema, policy, rule
+	Name   string // qualified: public.orders, public.orders.status
+	Parent string // owning table, qualified; "" for top-level objects
+	Def    string
+
+	// owner is the relation the object belongs to and self the relation
+	// it is (0 for objects that are not relations nor parts of one), so a
+	// schema can be reloaded for just the relations a step touched.
+	owner, self uint32
+}
+
+func (o SchemaObject) key() string { return o.Kind + " " + o.Name }
+
+func (o SchemaObject) String() string { return o.Kind + " " + o.Name }
+
+// Schema is a full, comparable description of the user schema: every
+// object with its definition, keyed by kind and name.
+type Schema map[string]SchemaObject
+
+// schemaQuery describes every user object outside the system schemas, the
+// trace and extensions, with definitions from the server's own pg_get_*def
+// functions so that two schemas compare equal exactly when Postgres would
+// recreate them the same way.
+const schemaQuery = `
+SELECT kind, name, parent, def, owner, self FROM (
+WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
+), scope AS (
+  -- the relations asked for, with their indexes, owned sequences and,
+  -- for an index or a sequence, its table
+  SELECT unnest($1::oid[]) AS oid
+  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY($1)
+  UNION SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1)
+  UNION SELECT d.objid FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1) AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = ANY($1) AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+), rel AS (
+  SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+    AND ($1::oid[] IS NULL OR c.oid IN (SELECT oid FROM scope))
+)
+SELECT 'schema', nspname, '', '', 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
+UNION ALL
+SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid FROM pg_extension WHERE $2 AND extname <> 'plpgsql'
+UNION ALL
+SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                    WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END,
+       qname, '',
+       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid
+FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+UNION ALL
+SELECT 'column', r.qname || '.' || x.attname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT a.attname,
+       format_type(a.atttypid, a.atttypmod)
+       || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+       || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
+       || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
+       || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
+       || ' #' || row_number() OVER (ORDER BY a.attnum) AS def
+  FROM pg_attribute a
+  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+) x
+WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
+UNION ALL
+SELECT 'constraint', r.qname || '.' || x.conname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT co.conname, pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END AS def
+  FROM pg_constraint co WHERE co.conrelid = r.oid
+) x
+UNION ALL
+SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid
+FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
+WHERE $2 AND co.contypid <> 0
+UNION ALL
+SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid
+FROM rel ri CROSS JOIN LATERAL (
+  SELECT i.indrelid, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END AS def
+  FROM pg_index i WHERE i.indexrelid = ri.oid
+) x JOIN rel rt ON rt.oid = x.indrelid
+UNION ALL
+SELECT 'sequence', r.qname, coalesce(o.qname, ''), x.def, coalesce(o.oid, r.oid), r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS def
+  FROM pg_sequence s WHERE s.seqrelid = r.oid
+) x
+LEFT JOIN LATERAL (SELECT t.qname, t.oid FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) o ON true
+UNION ALL
+SELECT 'type', n.nspname || '.' || t.typname, '',
+       CASE t.typtype
+         WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
+         WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
+         WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
+       END, 0::oid, 0::oid
+FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
+WHERE $2 AND t.typtype IN ('e', 'd', 'r')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
+       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid
+FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
+WHERE $2 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+UNION ALL
+SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT tg.tgname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text AS def
+  FROM pg_trigger tg WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal
+) x
+UNION ALL
+SELECT 'policy', r.qname || '.' || x.polname, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT po.polname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '') AS def
+  FROM pg_policy po WHERE po.polrelid = r.oid
+) x
+UNION ALL
+SELECT 'rule', r.qname || '.' || x.rulename, r.qname, x.def, r.oid, r.oid
+FROM rel r CROSS JOIN LATERAL (
+  SELECT ru.rulename, pg_get_ruledef(ru.oid) AS def FROM pg_rewrite ru WHERE ru.ev_class = r.oid AND ru.rulename <> '_RETURN'
+) x
+) AS s (kind, name, parent, def, owner, self)
+WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
+`
+
+// schemaQueryWithLog is schemaQuery whose scope also takes in the
+// relations that the trace logged since it was last read: the schema is
+// described and the trace read in one round trip.
+var schemaQueryWithLog = func() string {
+	q := strings.ReplaceAll(schemaQuery, "$1::oid[] IS NULL OR ", "")
+	q = strings.ReplaceAll(q, "$1::oid[]", "(SELECT oids FROM want)")
+	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
+	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
+	// Look the few relations up by OID instead of scanning pg_class.
+	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid) c JOIN ns n ON n.oid = c.relnamespace", 1)
+	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
+	// The trace gives no relid to an extension's objects, so the scoped
+	// relations need no extension check (the costliest part of the query).
+	q = strings.Replace(q, "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')", "", 1)
+	return `WITH want AS (
+  SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
+         $2::bool OR EXISTS (
+           SELECT 1 FROM _pgreview_trace.log l WHERE coalesce(l.relid, 0) = 0
+             AND NOT (l.event = 'drop' AND l.object_type IN ('table column', 'table constraint', 'default value', 'trigger', 'policy', 'rule', 'index', 'sequence', 'toast table'))
+             AND NOT (l.event = 'drop' AND l.object_type = 'type' AND EXISTS (
+               SELECT 1 FROM _pgreview_trace.log r WHERE r.event = 'drop' AND coalesce(r.relid, 0) <> 0 AND r.identity = l.identity))) AS others
+)` + q
+}()
+
+// takeEventsAndSchema reads and clears the trace and describes the part
+// of the schema in sc plus what the new events touched, in one round
+// trip; sc grows by what the events touched.
+func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then string) ([]Event, Schema, error) {
+	rels := []uint32{}
+	for r := range sc.rels {
+		rels = append(rels, r)
+	}
+	b := &pgx.Batch{}
+	// The query is big: planning it each time costs more than running it,
+	// so its plan is kept (for this query only: the setting is reset in
+	// the same round trip, before any migration runs again).
+	b.Queue("SET plan_cache_mode = force_generic_plan")
+	b.Queue(schemaQueryWithLog, rels, sc.others)
+	b.Queue("RESET plan_cache_mode")
+	b.Queue(takeEventsSQL)
+	if then != "" {
+		b.Queue(then)
+	}
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	schema, err := scanSchema(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	rows, err = br.Query()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the trace: %w", err)
+	}
+	events, err := scanEvents(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc.add(scopeOf(events))
+	// The query's scope follows the same rules as scopeOf; keep exactly
+	// what sc covers, so the comparison sees the same objects on both sides.
+	for k, o := range schema {
+		if !sc.has(o) {
+			delete(schema, k)
+		}
+	}
+	return events, schema, br.Close()
+}
+
+// LoadSchema describes the review database's user schema.
+func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
+	return loadSchema(ctx, conn, nil)
+}
+
+// scope is a part of the schema: the relations (and what belongs to them)
+// with these OIDs, and, when others is set, every object that is not a
+// relation (types, functions, schemas, extensions).
+type scope struct {
+	rels   map[uint32]bool
+	others bool
+}
+
+func (s *scope) has(o SchemaObject) bool {
+	if o.owner == 0 && o.self == 0 {
+		return s.others
+	}
+	return s.rels[o.owner] || s.rels[o.self]
+}
+
+func (s *scope) add(t *scope) {
+	for r := range t.rels {
+		s.rels[r] = true
+	}
+	s.others = s.others || t.others
+}
+
+// relationParts are objects that belong to a relation (the schema query
+// for takeEventsAndSchema lists them too): when dropped,
+// the relation's own event (ALTER TABLE, or the table's drop) already puts
+// it in scope.
+var relationParts = map[string]bool{
+	"table column": true, "table constraint": true, "default value": true, "trigger": true,
+	"policy": true, "rule": true, "index": true, "sequence": true, "toast table": true,
+}
+
+// scopeOf is the part of the schema that events may have changed: the
+// relations they name, and every non-relation object (functions, types,
+// schemas) when one of those changed.
+func scopeOf(events []Event) *scope {
+	s := &scope{rels: map[uint32]bool{}}
+	droppedRels := map[string]bool{}
+	for _, e := range events {
+		if e.Kind == "drop" && e.RelID != 0 {
+			droppedRels[e.Identity] = true
+		}
+	}
+	for _, e := range events {
+		switch {
+		case e.RelID != 0:
+			s.rels[e.RelID] = true
+		case e.Kind == "drop" && relationParts[e.ObjectType]:
+		case e.Kind == "drop" && e.ObjectType == "type" && droppedRels[e.Identity]: // a table's row type
+		default:
+			s.others = true
+		}
+	}
+	return s
+}
+
+// restrict is the part of s inside sc.
+func (s Schema) restrict(sc *scope) Schema {
+	out := Schema{}
+	for k, o := range s {
+		if sc.has(o) {
+			out[k] = o
+		}
+	}
+	return out
+}
+
+// patch replaces the part of s inside sc with part, in place.
+func (s Schema) patch(sc *scope, part Schema) {
+	for k, o := range s {
+		if sc.has(o) {
+			delete(s, k)
+		}
+	}
+	for k, o := range part {
+		s[k] = o
+	}
+}
+
+// loadSchema describes the whole schema (sc nil) or the part in sc.
+func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
+	var rels []uint32
+	others := true
+	if sc != nil {
+		rels = []uint32{}
+		for r := range sc.rels {
+			rels = append(rels, r)
+		}
+		others = sc.others
+	}
+	rows, err := conn.Query(ctx, schemaQuery, rels, others)
+	if err != nil {
+		return nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	return scanSchema(rows)
+}
+
+func scanSchema(rows pgx.Rows) (Schema, error) {
+	defer rows.Close()
+	s := Schema{}
+	for rows.Next() {
+		var o SchemaObject
+		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self); err != nil {
+			return nil, fmt.Errorf("describe the schema: %w", err)
+		}
+		s[o.key()] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("describe the schema: %w", err)
+	}
+	return s, nil
+}
+
+// SchemaDiff is what changed between two schemas.
+type SchemaDiff struct {
+	Added, Removed, Changed []SchemaObject
+}
+
+// Empty reports whether the schemas are the same.
+func (d SchemaDiff) Empty() bool { return len(d.Added)+len(d.Removed)+len(d.Changed) == 0 }
+
+// DiffSchemas compares after with before, ignoring the objects of the
+// tables in ignore (the tool's bookkeeping tables, which tools create on
+// first use and never drop).
+func DiffSchemas(before, after Schema, ignore []string) SchemaDiff {
+	skip := func(o SchemaObject) bool {
+		for _, t := range ignore {
+			if o.Name == t || o.Parent == t {
+				return true
+			}
+		}
+		return false
+	}
+	var d SchemaDiff
+	for k, a := range after {
+		if skip(a) {
+			continue
+		}
+		b, ok := before[k]
+		switch {
+		case !ok:
+			d.Added = append(d.Added, a)
+		case b.Def != a.Def:
+			d.Changed = append(d.Changed, a)
+		}
+	}
+	for k, b := range before {
+		if _, ok := after[k]; !ok && !skip(b) {
+			d.Removed = append(d.Removed, b)
+		}
+	}
+	for _, l := range [][]SchemaObject{d.Added, d.Removed, d.Changed} {
+		sort.Slice(l, func(i, j int) bool { return l[i].key() < l[j].key() })
+	}
+	return d
+}
+
+// Summarize names objects for a message, folding a table's columns,
+// constraints, indexes and sequences into the table when the table itself
+// is listed: "table public.orders, index public.orders_status_idx".
+func Summarize(objs []SchemaObject) []string {
+	tables := map[string]bool{}
+	for _, o := range objs {
+		if o.Kind == "table" {
+			tables[o.Name] = true
+		}
+	}
+	var out []string
+	for _, o := range objs {
+		if o.Parent != "" && tables[o.Parent] {
+			continue
+		}
+		out = append(out, o.String())
+	}
+	return out
+}
+
+// Names lists the tables (or, when there are none, the objects) of objs
+// without their kinds (and without public.), for short messages:
+// "orders, order_lines".
+func Names(objs []SchemaObject) []string {
+	var out []string
+	for _, s := range Summarize(objs) {
+		_, name, _ := strings.Cut(s, " ")
+		out = append(out, strings.TrimPrefix(name, "public."))
+	}
+	return out
+}
