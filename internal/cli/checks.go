@@ -20,7 +20,7 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 
 func runChecks(env *Env, args []string) error {
 	fs := newFlagSet("checks", env.Stderr)
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text, json or markdown (the reference in docs/checks.md)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -42,6 +42,8 @@ func runChecks(env *Env, args []string) error {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
+	case "markdown":
+		return writeChecksMarkdown(env.Stdout, all)
 	case "text":
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tITEM\tSEVERITY\tNEEDS\tTITLE")
@@ -62,7 +64,7 @@ func runChecks(env *Env, args []string) error {
 		}
 		return nil
 	}
-	return usagef("--format %q: want text or json", *format)
+	return usagef("--format %q: want text, json or markdown", *format)
 }
 
 func runExplain(env *Env, args []string) error {
