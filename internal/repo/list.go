@@ -11,9 +11,12 @@ import (
 	gitignore "github.com/sabhiram/go-gitignore"
 )
 
-// skipDirs are never entered: VCS data, dependencies and virtualenvs.
+// skipDirs are never entered: VCS data, dependencies, virtualenvs, and
+// testdata directories, which hold fixtures (Go's toolchain ignores them
+// too), not the project's own config and code.
 var skipDirs = map[string]bool{
-	".git": true, ".hg": true, ".svn": true, "node_modules": true,
+	"testdata": true,
+	".git":     true, ".hg": true, ".svn": true, "node_modules": true,
 	".venv": true, "venv": true, "__pycache__": true, ".tox": true, ".nox": true,
 	".mypy_cache": true, ".pytest_cache": true, ".ruff_cache": true, "site-packages": true,
 	"vendor": true, ".idea": true, ".terraform": true,

@@ -93,13 +93,14 @@ func Load(ctx context.Context, pg *engine.Postgres, f *repo.File) *Result {
 		return res
 	}
 	defer admin.Close(context.WithoutCancel(ctx))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0"); err != nil {
+	quoted := pgx.Identifier{name}.Sanitize()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+quoted+" TEMPLATE template0"); err != nil {
 		res.Skipped = fmt.Sprintf("create a scratch database for %s: %v", f.Path, err)
 		return res
 	}
 	defer func() {
-		if _, err := admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name)
+		if _, err := admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+quoted+" WITH (FORCE)"); err != nil {
+			admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+quoted)
 		}
 	}()
 	conn, err := pgx.Connect(ctx, pg.URLFor(name))

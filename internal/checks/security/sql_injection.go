@@ -236,5 +236,6 @@ func quoteNames(names []string) string {
 // a literal (quote_ident, QuoteIdentifier, ident, escape_literal).
 func quotes(name string) bool {
 	l := strings.ToLower(name)
-	return strings.Contains(l, "quote") || strings.Contains(l, "escape") || strings.Contains(l, "sanitize") || l == "ident" || strings.HasSuffix(l, "ident") || strings.HasSuffix(l, "identifier")
+	return strings.Contains(l, "quote") || strings.Contains(l, "escape") || strings.Contains(l, "sanitize") || l == "ident" || strings.HasSuffix(l, "ident") || strings.HasSuffix(l, "identifier") ||
+		l == "literal" || strings.HasSuffix(l, "literal")
 }
