@@ -241,3 +241,18 @@ func TestYAMLAliasBombIsFast(t *testing.T) {
 		t.Logf("rejected: %v", err)
 	}
 }
+
+func TestSQLThatDoesNotParseIsAWarning(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"db/1.sql":      "CREATE TABLE t (id int PRIMARY KEY);\n-- é\nCREATE TABLE broken (id int,, x);\n",
+		"db/ok.sql":     "\\connect app\nSELECT 1;\n",
+		"db/flyway.sql": "CREATE TABLE ${schema}.t (id int);\n",
+	})
+	r, _ := Open(root)
+	r.CheckSQLSyntax()
+	w := r.Warnings()
+	if len(w) != 1 || w[0].File != "db/1.sql" || w[0].Line != 3 || !strings.Contains(w[0].Message, "does not parse as PostgreSQL") {
+		t.Fatalf("warnings: %+v", w)
+	}
+}

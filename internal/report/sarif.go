@@ -17,6 +17,9 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
+	// Properties carry the "Current Status" block: the detected stack and
+	// the engine the review ran on.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -126,7 +129,8 @@ func WriteSARIF(w io.Writer, r *Report, checks []*check.Check) error {
 	log := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+		Runs: []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results,
+			Properties: map[string]any{"stack": r.Repo.Stack, "engine": r.Engine, "migrations": r.Migrations}}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

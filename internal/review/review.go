@@ -123,6 +123,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		defer wg.Done()
 		start := time.Now()
 		staticResults = check.Run(ctx, static, in)
+		r.CheckSQLSyntax()
 		opts.Log("static checks: %d in %s", len(static), time.Since(start).Round(time.Millisecond))
 	}()
 
