@@ -3,8 +3,9 @@ package environment
 import (
 	"regexp"
 
-	"github.com/compose-spec/compose-go/v2/template"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/template"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/dbsite"

@@ -1,6 +1,7 @@
 package logic
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -64,7 +65,7 @@ func runLazyLoadInLoop(p *check.Pass) error {
 				reported[name] = true
 				p.Report(check.Finding{
 					Location: at(pm.Path, a.Line),
-					Message:  sprintf("%s.%s is loaded lazily, once per %s of the query at line %d: N+1 queries; add .options(selectinload(%s.%s)) to the query, or lazy=\"selectin\" on the relationship", target, name, q.model, q.line, q.model, name),
+					Message:  fmt.Sprintf("%s.%s is loaded lazily, once per %s of the query at line %d: N+1 queries; add .options(selectinload(%s.%s)) to the query, or lazy=\"selectin\" on the relationship", target, name, q.model, q.line, q.model, name),
 					Related:  []check.Location{{File: model.File, Line: rel.Line, Note: "relationship"}},
 				})
 			}

@@ -1,7 +1,6 @@
 package logic
 
 import (
-	"fmt"
 	"go/ast"
 	"regexp"
 	"strings"
@@ -140,8 +139,6 @@ func describeGo(c *dbcode.GoCall) string {
 // appCode reports whether a file is application code: not a test and not
 // a migration script (their own areas review those).
 func appPython(pm *dbcode.PyModule) bool { return pm.DBAware && !pm.Test && !pm.Migration }
-
-var sprintf = fmt.Sprintf
 
 func usesDatabase(p *check.Pass) bool {
 	_, _, ok := dbcode.Database(p.Repo)

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
@@ -30,8 +32,8 @@ func runJSONInsteadOfJSONB(p *check.Pass) error {
 			to = "jsonb[]"
 		}
 		p.Report(columnFinding(loc, t, c,
-			sprintf("%s.%s is %s: it is re-parsed on every access and cannot be compared or GIN-indexed; use %s", t.QualifiedName(), c.Name, c.Type, to),
-			sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s; (rewrites the table)",
+			fmt.Sprintf("%s.%s is %s: it is re-parsed on every access and cannot be compared or GIN-indexed; use %s", t.QualifiedName(), c.Name, c.Type, to),
+			fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s; (rewrites the table)",
 				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name), to, quoteIdent(c.Name), to)))
 	})
 	return nil

@@ -1,7 +1,6 @@
 package resilience
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"strconv"
@@ -117,5 +116,3 @@ func goSelectors(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, pkgPath, name
 		})
 	}
 }
-
-var sprintf = fmt.Sprintf

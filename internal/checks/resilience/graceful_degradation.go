@@ -1,6 +1,7 @@
 package resilience
 
 import (
+	"fmt"
 	"go/ast"
 	"regexp"
 	"strings"
@@ -61,7 +62,7 @@ func runGracefulDegradation(p *check.Pass) error {
 			if reportsFailure(pm, f) {
 				p.Evidence(at(pm.Path, f.Line), "%s checks the database and reports its failure as a status", route)
 			} else {
-				crashing = append(crashing, sprintf("%s at %s:%d checks the database but lets its errors escape", route, pm.Path, f.Line))
+				crashing = append(crashing, fmt.Sprintf("%s at %s:%d checks the database but lets its errors escape", route, pm.Path, f.Line))
 			}
 		}
 	}
