@@ -2,6 +2,7 @@ package docker
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -122,7 +123,7 @@ func dataDirOf(db *repo.PostgresService, major int) (string, bool) {
 		return "", false
 	}
 	if major >= 18 {
-		return dataRoot18 + "/" + itoa(major) + "/docker", true
+		return dataRoot18 + "/" + strconv.Itoa(major) + "/docker", true
 	}
 	return legacyDataDir, true
 }
@@ -148,15 +149,4 @@ func serviceMounts(r *repo.Repo, name string) []mountAt {
 		}
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
