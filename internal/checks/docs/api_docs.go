@@ -32,7 +32,7 @@ use the database and cites an OpenAPI description.`,
 var swagAnnotation = regexp.MustCompile(`^\s*//\s*@(Summary|Router|Success)\b`)
 
 func runAPIDocs(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	documented, total := 0, 0

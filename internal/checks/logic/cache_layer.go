@@ -76,8 +76,7 @@ func runCacheLayer(p *check.Pass) error {
 	if p.Cited() {
 		return nil
 	}
-	if !usesDatabase(p) {
-		p.NotApplicable("the repository does not use PostgreSQL")
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	p.Manual("no cache layer found; decide whether hot reads need one (a cache library, a cached repository function, Redis with a TTL)")

@@ -29,7 +29,7 @@ and commits under a batch condition ("if i % 1000 == 0") are not reported.`,
 }
 
 func runCommitInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

@@ -27,7 +27,7 @@ they are no-ops by design.`,
 }
 
 func runIgnoredDBError(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, f := range dbcode.GoIndex(p.Repo).Files {

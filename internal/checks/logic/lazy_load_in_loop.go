@@ -30,7 +30,7 @@ read. lazy="raise" makes a forgotten option fail loudly in tests.`,
 }
 
 func runLazyLoadInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

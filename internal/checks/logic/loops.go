@@ -139,18 +139,3 @@ func describeGo(c *dbcode.GoCall) string {
 // appCode reports whether a file is application code: not a test and not
 // a migration script (their own areas review those).
 func appPython(pm *dbcode.PyModule) bool { return pm.DBAware && !pm.Test && !pm.Migration }
-
-func usesDatabase(p *check.Pass) bool {
-	_, _, ok := dbcode.Database(p.Repo)
-	return ok
-}
-
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all, and says so.
-func noDatabase(p *check.Pass) bool {
-	if usesDatabase(p) {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}

@@ -26,7 +26,7 @@ not reported.`,
 }
 
 func runQueryInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

@@ -30,7 +30,7 @@ work batches those inserts.`,
 }
 
 func runRowByRowInsert(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

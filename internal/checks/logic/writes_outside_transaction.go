@@ -39,7 +39,7 @@ transaction:
 }
 
 func runWritesOutsideTransaction(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

@@ -49,7 +49,7 @@ var pyMetricsLibs = []string{"prometheus_client", "opentelemetry", "statsd", "da
 var goMetricsLibs = []string{"github.com/prometheus/", "go.opentelemetry.io/otel", "expvar", "github.com/DataDog/", "github.com/cactus/go-statsd", "github.com/armon/go-metrics", "github.com/hashicorp/go-metrics", "github.com/rcrowley/go-metrics"}
 
 func runPoolMetrics(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {

@@ -39,7 +39,7 @@ var (
 )
 
 func runQueryInstrumentation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {

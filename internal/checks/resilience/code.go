@@ -14,16 +14,6 @@ import (
 
 func at(file string, line int) check.Location { return check.Location{File: file, Line: line} }
 
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all.
-func noDatabase(p *check.Pass) bool {
-	if _, _, ok := dbcode.Database(p.Repo); ok {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}
-
 // appModules are the database-aware Python modules that are neither tests
 // nor migrations.
 func appModules(px *dbcode.Python) []*dbcode.PyModule {

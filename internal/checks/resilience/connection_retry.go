@@ -54,7 +54,7 @@ var goRetryLibraries = []string{
 }
 
 func runConnectionRetry(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

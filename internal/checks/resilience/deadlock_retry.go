@@ -45,7 +45,7 @@ var (
 )
 
 func runDeadlockRetry(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	type strict struct {

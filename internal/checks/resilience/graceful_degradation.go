@@ -47,7 +47,7 @@ var healthLibraries = []string{
 }
 
 func runGracefulDegradation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	var crashing []string

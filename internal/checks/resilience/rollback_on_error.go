@@ -33,7 +33,7 @@ in a failed transaction holding its connection. Let a context manager do it:
 }
 
 func runRollbackOnError(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	writePaths := false

@@ -343,16 +343,6 @@ func sqlHead(sql string) string {
 	return s
 }
 
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all.
-func noDatabase(p *check.Pass) bool {
-	if _, _, ok := dbcode.Database(p.Repo); ok {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}
-
 // firstDBCode is where the application connects to the database (or,
 // failing that, its first database call): where a "no tests" finding
 // points.

@@ -34,7 +34,7 @@ the application is configured for: a developer's data, or worse.`,
 }
 
 func runTestIsolation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	s := testSetup(p.Repo)
