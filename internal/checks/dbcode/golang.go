@@ -122,24 +122,11 @@ var constructors = map[string]Handle{
 
 var majorSuffix = regexp.MustCompile(`/v[0-9]+(/|$)`)
 
-func importName(spec *ast.ImportSpec) (name, p string) {
-	p, _ = strconv.Unquote(spec.Path.Value)
-	if spec.Name != nil {
-		return spec.Name.Name, p
-	}
-	base := path.Base(majorSuffix.ReplaceAllString(p, "$1"))
-	if i := strings.LastIndexAny(base, ".-"); i >= 0 && strings.HasPrefix(base, "go-") {
-		base = base[i+1:]
-	}
-	return base, p
-}
-
-// imports maps a file's import names to their paths, major versions
-// stripped.
+// imports maps a file's import names (dbsite.GoImports, so both indexes
+// name imports alike) to their paths, major versions stripped.
 func imports(f *ast.File) map[string]string {
-	out := map[string]string{}
-	for _, s := range f.Imports {
-		name, p := importName(s)
+	out := dbsite.GoImports(f)
+	for name, p := range out {
 		out[name] = majorSuffix.ReplaceAllString(p, "$1")
 	}
 	return out
