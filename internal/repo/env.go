@@ -45,6 +45,18 @@ func IsExampleEnv(p string) bool {
 	return false
 }
 
+// IsTestEnv reports whether an env file name holds test settings:
+// .env.test, .env.testing, .env.ci, .env.e2e.
+func IsTestEnv(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	for _, s := range []string{".test", ".testing", ".ci", ".e2e"} {
+		if strings.HasSuffix(b, s) || strings.Contains(b, s+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // EnvFiles parses every .env-style file once.
 func (r *Repo) EnvFiles() []*EnvFile {
 	return cached(r, "env", func() []*EnvFile {

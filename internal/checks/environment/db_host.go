@@ -39,7 +39,7 @@ func runDBHostLocalhost(p *check.Pass) error {
 	r := p.Repo
 	db := r.DBService()
 	for _, cf := range r.Compose() {
-		if isTestPath(cf.Path) || db == nil {
+		if dbsite.IsTestPath(cf.Path) || db == nil {
 			continue
 		}
 		for _, s := range cf.Services {

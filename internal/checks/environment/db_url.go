@@ -34,7 +34,7 @@ func runDBURLUnescapedPassword(p *check.Pass) error {
 	seen := map[string]bool{}
 	proj := r.PythonProject()
 	for _, m := range r.Python() {
-		if isTestPath(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		for _, a := range m.Assigns {

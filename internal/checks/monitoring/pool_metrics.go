@@ -8,6 +8,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 )
 
@@ -53,7 +54,7 @@ func runPoolMetrics(p *check.Pass) error {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {
-		if dbcode.IsPythonTest(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		metricsModule := m.ImportsAny(pyMetricsLibs...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
@@ -43,7 +44,7 @@ func runQueryInstrumentation(p *check.Pass) error {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {
-		if dbcode.IsPythonTest(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		for _, c := range m.Calls {
