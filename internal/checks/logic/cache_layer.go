@@ -5,7 +5,6 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
-	"github.com/pgreview/pgreview/internal/python"
 )
 
 // CacheLayer cites the cache in front of the database, if there is one.
@@ -59,7 +58,7 @@ func runCacheLayer(p *check.Pass) error {
 				continue
 			}
 			for _, d := range f.Decorators {
-				if name := decoratorName(pm.Module, d); cacheDecorators[name] || strings.HasSuffix(name, "cache.cached") || strings.HasSuffix(name, "cache.memoize") || strings.HasSuffix(name, ".cache_on_arguments") {
+				if name := pm.DecoratorName(d); cacheDecorators[name] || strings.HasSuffix(name, "cache.cached") || strings.HasSuffix(name, "cache.memoize") || strings.HasSuffix(name, ".cache_on_arguments") {
 					p.Evidence(at(pm.Path, d.Line), "%s() caches its query results with @%s", f.Name, shortName(name))
 				}
 			}
@@ -81,17 +80,6 @@ func runCacheLayer(p *check.Pass) error {
 	}
 	p.Manual("no cache layer found; decide whether hot reads need one (a cache library, a cached repository function, Redis with a TTL)")
 	return nil
-}
-
-// decoratorName resolves a decorator (called or not) through the imports.
-func decoratorName(m *python.Module, d *python.Expr) string {
-	if d.Kind == python.CallExpr {
-		if d.Call.Qualified != "" {
-			return d.Call.Qualified
-		}
-		return d.Call.Callee
-	}
-	return m.Resolve(d.Text)
 }
 
 func shortName(q string) string {

@@ -49,13 +49,7 @@ func catches(h *python.Except, set map[string]bool) string {
 // in names, "" when none.
 func decoratedWith(m *python.Module, f *python.Func, names map[string]bool) string {
 	for _, d := range f.Decorators {
-		name := m.Resolve(d.Text)
-		if d.Kind == python.CallExpr {
-			name = d.Call.Qualified
-			if name == "" {
-				name = d.Call.Callee
-			}
-		}
+		name := m.DecoratorName(d)
 		if names[name] {
 			return name
 		}

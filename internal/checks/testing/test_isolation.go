@@ -121,13 +121,7 @@ func pythonIsolation(p *check.Pass, pm *dbcode.PyModule) {
 // fixture reports whether f is a pytest fixture.
 func fixture(m *python.Module, f *python.Func) bool {
 	for _, d := range f.Decorators {
-		name := m.Resolve(d.Text)
-		if d.Kind == python.CallExpr {
-			name = d.Call.Qualified
-			if name == "" {
-				name = d.Call.Callee
-			}
-		}
+		name := m.DecoratorName(d)
 		if strings.HasSuffix(name, "pytest.fixture") || strings.HasSuffix(name, "pytest_asyncio.fixture") || name == "fixture" {
 			return true
 		}
