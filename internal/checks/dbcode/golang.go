@@ -94,6 +94,17 @@ type GoCall struct {
 	Conditional bool
 }
 
+// AppFiles are the files that are not test code.
+func (g *Go) AppFiles() []*GoFile {
+	var out []*GoFile
+	for _, f := range g.Files {
+		if !f.Test {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // GoIndex returns the index for r, built once.
 func GoIndex(r *repo.Repo) *Go {
 	return repo.Memo(r, "dbcode.go", func() *Go { return buildGo(r) })

@@ -96,6 +96,18 @@ var dbLibraries = []string{
 	"databases", "flask_sqlalchemy", "aiopg", "pg8000", "records",
 }
 
+// AppModules are the database-aware modules that are neither tests nor
+// migration scripts (their own areas review those): the application.
+func (px *Python) AppModules() []*PyModule {
+	var out []*PyModule
+	for _, pm := range px.Modules {
+		if pm.DBAware && !pm.Test && !pm.Migration {
+			out = append(out, pm)
+		}
+	}
+	return out
+}
+
 // PythonIndex returns the index for r, built once.
 func PythonIndex(r *repo.Repo) *Python {
 	return repo.Memo(r, "dbcode.python", func() *Python { return buildPython(r) })

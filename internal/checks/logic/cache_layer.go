@@ -48,10 +48,7 @@ func runCacheLayer(p *check.Pass) error {
 		}
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
 			if pf == nil || !pf.Touches {

@@ -37,10 +37,7 @@ func runLazyLoadInLoop(p *check.Pass) error {
 	if len(px.Models) == 0 {
 		return nil
 	}
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, l := range pm.Loops {
 			if l.Iter == nil || len(l.Targets) != 1 {
 				continue

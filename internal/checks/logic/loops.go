@@ -136,6 +136,3 @@ func describeGo(c *dbcode.GoCall) string {
 	return c.Recv + "." + c.Method + "()"
 }
 
-// appCode reports whether a file is application code: not a test and not
-// a migration script (their own areas review those).
-func appPython(pm *dbcode.PyModule) bool { return pm.DBAware && !pm.Test && !pm.Migration }

@@ -78,10 +78,7 @@ func runPoolMetrics(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		metricsFile := false
 		for _, imp := range f.AST.Imports {
 			for _, lib := range goMetricsLibs {

@@ -60,10 +60,7 @@ func runQueryInstrumentation(p *check.Pass) error {
 		}
 	}
 	g := dbcode.GoIndex(p.Repo)
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:

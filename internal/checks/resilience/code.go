@@ -14,18 +14,6 @@ import (
 
 func at(file string, line int) check.Location { return check.Location{File: file, Line: line} }
 
-// appModules are the database-aware Python modules that are neither tests
-// nor migrations.
-func appModules(px *dbcode.Python) []*dbcode.PyModule {
-	var out []*dbcode.PyModule
-	for _, pm := range px.Modules {
-		if pm.DBAware && !pm.Test && !pm.Migration {
-			out = append(out, pm)
-		}
-	}
-	return out
-}
-
 // shortType is the last component of a qualified exception name.
 func shortType(t string) string {
 	if i := strings.LastIndex(t, "."); i >= 0 {
@@ -64,10 +52,7 @@ func dependency(r *repo.Repo, names ...string) (repo.Dependency, bool) {
 
 // goStrings calls fn for each string literal of the non-test Go files.
 func goStrings(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, s string)) {
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 				if s, err := strconv.Unquote(bl.Value); err == nil {
@@ -82,10 +67,7 @@ func goStrings(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, s string)) {
 // goSelectors calls fn for each pkg.Name selector of the non-test Go
 // files, with the package's import path (major version stripped).
 func goSelectors(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, pkgPath, name string)) {
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			sel, ok := n.(*ast.SelectorExpr)
 			if !ok {

@@ -52,7 +52,7 @@ func runGracefulDegradation(p *check.Pass) error {
 	}
 	var crashing []string
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			route := routeOf(f)
 			pf := px.Func(f)
@@ -66,10 +66,7 @@ func runGracefulDegradation(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			ping := false
 			for _, c := range fn.Calls {

@@ -38,7 +38,7 @@ func runRollbackOnError(p *check.Pass) error {
 	}
 	writePaths := false
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		sessionFactories := factories(px, pm)
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
@@ -71,10 +71,7 @@ func runRollbackOnError(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op == dbcode.OpWrite || c.Op == dbcode.OpBulkWrite || c.Op == dbcode.OpBegin {

@@ -361,10 +361,7 @@ func firstDBCode(r *repo.Repo) (string, int, bool) {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(r).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(r).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op.Work() {
