@@ -110,20 +110,11 @@ func goLoopOverData(l ast.Stmt) bool {
 // goLoopLine is where a Go loop starts.
 func goLoopLine(f *dbcode.GoFile, l ast.Stmt) int { return f.Line(l.Pos()) }
 
-// sqlHead is the start of a statement, for messages.
-func sqlHead(sql string) string {
-	s := strings.Join(strings.Fields(sql), " ")
-	if len(s) > 64 {
-		s = s[:61] + "…"
-	}
-	return s
-}
-
 // describe names a Python database call for a message: "session.commit()",
 // "session.execute(INSERT INTO orders …)".
 func describe(c *dbcode.PyCall) string {
 	if c.SQL != "" {
-		return c.Callee + "(" + sqlHead(c.SQL) + ")"
+		return c.Callee + "(" + dbcode.SQLHead(c.SQL) + ")"
 	}
 	return c.Callee + "()"
 }
@@ -131,8 +122,7 @@ func describe(c *dbcode.PyCall) string {
 // describeGo names a Go database call for a message.
 func describeGo(c *dbcode.GoCall) string {
 	if c.SQL != "" {
-		return c.Recv + "." + c.Method + "(" + sqlHead(c.SQL) + ")"
+		return c.Recv + "." + c.Method + "(" + dbcode.SQLHead(c.SQL) + ")"
 	}
 	return c.Recv + "." + c.Method + "()"
 }
-

@@ -122,7 +122,7 @@ func readSetup(r *repo.Repo) *setup {
 		}
 		for _, c := range pm.Calls {
 			if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-				wipes = append(wipes, wipe{citation{pm.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
+				wipes = append(wipes, wipe{citation{pm.Path, dbcode.SQLHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 			}
 		}
 		for _, c := range pm.Module.Calls {
@@ -142,7 +142,7 @@ func readSetup(r *repo.Repo) *setup {
 					first = c.Line
 				}
 				if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-					wipes = append(wipes, wipe{citation{f.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
+					wipes = append(wipes, wipe{citation{f.Path, dbcode.SQLHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 				}
 			}
 		}
@@ -333,14 +333,6 @@ func appSessionSource(px *dbcode.Python, pm *dbcode.PyModule) (string, int) {
 		}
 	}
 	return "", 0
-}
-
-func sqlHead(sql string) string {
-	s := strings.Join(strings.Fields(sql), " ")
-	if len(s) > 64 {
-		s = s[:61] + "…"
-	}
-	return s
 }
 
 // firstDBCode is where the application connects to the database (or,
