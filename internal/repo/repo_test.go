@@ -6,20 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func write(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/pgreview/pgreview/internal/repo/repotest"
+)
 
 func paths(r *Repo) string {
 	var ps []string
@@ -32,7 +21,7 @@ func paths(r *Repo) string {
 func TestOpenWalksAndSkips(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	write(t, root, map[string]string{
+	repotest.Write(t, root, map[string]string{
 		".gitignore":              "ignored.txt\nbuild/\n",
 		"app/main.py":             "print(1)\n",
 		"ignored.txt":             "x",
@@ -46,7 +35,7 @@ func TestOpenWalksAndSkips(t *testing.T) {
 		".env":                    "A=1\n",
 		".github/workflows/c.yml": "on: push\n",
 	})
-	write(t, outside, map[string]string{"secret.txt": "outside"})
+	repotest.Write(t, outside, map[string]string{"secret.txt": "outside"})
 	if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +63,7 @@ func TestOpenUsesGit(t *testing.T) {
 		t.Fatal("git is needed")
 	}
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	repotest.Write(t, root, map[string]string{
 		".gitignore":   ".env\n",
 		"tracked.py":   "x = 1\n",
 		".env":         "SECRET=1\n",
@@ -101,7 +90,7 @@ func TestOpenUsesGit(t *testing.T) {
 
 func TestLargeAndBinaryFilesAreSkipped(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	repotest.Write(t, root, map[string]string{
 		"big.sql": strings.Repeat("select 1;\n", MaxFileSize/10+10),
 		"blob.py": "x = 1\x00\x01\x02",
 		"good.py": "x = 1\n",
@@ -123,7 +112,7 @@ func TestLargeAndBinaryFilesAreSkipped(t *testing.T) {
 
 func TestComposeParsing(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	repotest.Write(t, root, map[string]string{
 		"docker-compose.yml": `x-env: &env
   POSTGRES_USER: app
   POSTGRES_DB: ${DB_NAME:-appdb}
@@ -189,7 +178,7 @@ volumes:
 
 func TestBrokenComposeIsAWarning(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{"compose.yaml": "services:\n  db:\n    image: [unclosed\n"})
+	repotest.Write(t, root, map[string]string{"compose.yaml": "services:\n  db:\n    image: [unclosed\n"})
 	r, _ := Open(root)
 	if len(r.Compose()) != 0 {
 		t.Fatal("broken file parsed")
@@ -202,7 +191,7 @@ func TestBrokenComposeIsAWarning(t *testing.T) {
 
 func TestIgnores(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, map[string]string{
+	repotest.Write(t, root, map[string]string{
 		"db/1.sql":    "create table t (x int); -- pgreview:ignore no-primary-key,5.2 staging only\n",
 		"compose.yml": "services:\n  db:  # pgreview:ignore db-healthcheck\n    image: postgres\n",
 	})
