@@ -65,6 +65,14 @@ type GoFunc struct {
 	Doc string
 }
 
+// Body is the function's body; nil for a declaration without one.
+func (fn *GoFunc) Body() *ast.BlockStmt {
+	if fn.Decl != nil {
+		return fn.Decl.Body
+	}
+	return fn.Lit.Body
+}
+
 // GoCall is a database call.
 type GoCall struct {
 	Func   *GoFunc

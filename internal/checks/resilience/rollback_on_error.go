@@ -263,12 +263,7 @@ func goRollback(p *check.Pass, f *dbcode.GoFile, fn *dbcode.GoFunc, begin *dbcod
 
 // assignedName is the variable a call's first result is assigned to.
 func assignedName(fn *dbcode.GoFunc, call *ast.CallExpr) string {
-	var body *ast.BlockStmt
-	if fn.Decl != nil {
-		body = fn.Decl.Body
-	} else {
-		body = fn.Lit.Body
-	}
+	body := fn.Body()
 	if body == nil {
 		return ""
 	}
@@ -289,12 +284,7 @@ func assignedName(fn *dbcode.GoFunc, call *ast.CallExpr) string {
 // goEscapes: the transaction is returned, stored or passed to another
 // function, which then owns its rollback.
 func goEscapes(fn *dbcode.GoFunc, name string) bool {
-	var body *ast.BlockStmt
-	if fn.Decl != nil {
-		body = fn.Decl.Body
-	} else {
-		body = fn.Lit.Body
-	}
+	body := fn.Body()
 	if body == nil {
 		return true
 	}
