@@ -37,13 +37,8 @@ const (
 )
 
 func runDBDataVolume(p *check.Pass) error {
-	db := p.Repo.DBService()
+	db := runningDB(p)
 	if db == nil {
-		p.NotApplicable("no Postgres service in a compose file")
-		return nil
-	}
-	if dbsite.IsTestPath(db.File) {
-		p.NotApplicable("the only Postgres service is in test configuration (%s)", db.File)
 		return nil
 	}
 	mounts := serviceMounts(p.Repo, db.Name)
@@ -105,6 +100,21 @@ func suggestMount(major int, dataDir string) string {
 		return dataRoot18
 	}
 	return dataDir
+}
+
+// runningDB is the compose database service that the checks about how it
+// runs (its data, its resources) review; nil, with the check marked n/a,
+// when there is none or it is only test configuration.
+func runningDB(p *check.Pass) *repo.PostgresService {
+	db := p.Repo.DBService()
+	switch {
+	case db == nil:
+		p.NotApplicable("no Postgres service in a compose file")
+	case dbsite.IsTestPath(db.File):
+		p.NotApplicable("the only Postgres service is in test configuration (%s)", db.File)
+		return nil
+	}
+	return db
 }
 
 // dataDirOf returns where the service's image keeps its data: PGDATA when
