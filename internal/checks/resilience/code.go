@@ -9,7 +9,6 @@ import (
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
 	"github.com/pgreview/pgreview/internal/python"
-	"github.com/pgreview/pgreview/internal/repo"
 )
 
 func at(file string, line int) check.Location { return check.Location{File: file, Line: line} }
@@ -43,11 +42,6 @@ func decoratedWith(m *python.Module, f *python.Func, names map[string]bool) stri
 		}
 	}
 	return ""
-}
-
-// dependency returns the first declared dependency among names.
-func dependency(r *repo.Repo, names ...string) (repo.Dependency, bool) {
-	return r.FindDependency(names...)
 }
 
 // goStrings calls fn for each string literal of the non-test Go files.

@@ -110,7 +110,7 @@ func runConnectionRetry(p *check.Pass) error {
 			return true
 		})
 	}
-	if d, ok := dependency(p.Repo, goRetryLibraries...); ok {
+	if d, ok := p.Repo.FindDependency(goRetryLibraries...); ok {
 		p.Evidence(at(d.File, d.Line), "retry library %s", d.Name)
 	}
 	if !p.Cited() {

@@ -79,7 +79,7 @@ func runGracefulDegradation(p *check.Pass) error {
 			}
 		}
 	}
-	if d, ok := dependency(p.Repo, healthLibraries...); ok {
+	if d, ok := p.Repo.FindDependency(healthLibraries...); ok {
 		p.Evidence(at(d.File, d.Line), "health check library %s", d.Name)
 	}
 	if !p.Cited() {
