@@ -27,7 +27,7 @@ base leaks its table into the subclass.`,
 }
 
 func runModelInheritance(p *check.Pass) error {
-	models := orm.Read(p.Repo.Python())
+	models := orm.Of(p.Repo)
 	if len(models.Models) == 0 {
 		p.NotApplicable("no SQLAlchemy or SQLModel models")
 		return nil

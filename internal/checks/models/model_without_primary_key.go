@@ -27,7 +27,7 @@ from outside the repository or from declared_attr are not judged.`,
 }
 
 func runModelWithoutPrimaryKey(p *check.Pass) error {
-	models := orm.Read(p.Repo.Python())
+	models := orm.Of(p.Repo)
 	if len(models.Models) == 0 {
 		p.NotApplicable("no SQLAlchemy or SQLModel models")
 		return nil
