@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 func TestDependencies(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		"requirements.txt": "# app\nSQLAlchemy[asyncio]==1.4.52 ; python_version >= '3.8'\n-r dev.txt\nalembic>=1.8,<2\npsycopg_binary\n",
 		"pyproject.toml": `[project]
 name = "app"

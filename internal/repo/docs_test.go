@@ -3,8 +3,6 @@ package repo
 import (
 	"regexp"
 	"testing"
-
-	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 const sampleDoc = `---
@@ -75,7 +73,7 @@ func TestParseRST(t *testing.T) {
 
 func TestDocsAccessor(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{"README.md": "# x\n", "docs/a.md": "## y\n", "main.go": "package main\n"})
+	write(t, root, map[string]string{"README.md": "# x\n", "docs/a.md": "## y\n", "main.go": "package main\n"})
 	r, _ := Open(root)
 	docs := r.Docs()
 	if len(docs) != 2 || docs[0].Path != "README.md" || docs[1].Headings[0].Text != "y" {

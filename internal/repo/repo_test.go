@@ -10,6 +10,13 @@ import (
 	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
+// write lays files out under root: the short name this package's tests
+// use for repotest.Write.
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	repotest.Write(t, root, files)
+}
+
 func paths(r *Repo) string {
 	var ps []string
 	for _, f := range r.Files() {
@@ -21,7 +28,7 @@ func paths(r *Repo) string {
 func TestOpenWalksAndSkips(t *testing.T) {
 	root := t.TempDir()
 	outside := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		".gitignore":              "ignored.txt\nbuild/\n",
 		"app/main.py":             "print(1)\n",
 		"ignored.txt":             "x",
@@ -35,7 +42,7 @@ func TestOpenWalksAndSkips(t *testing.T) {
 		".env":                    "A=1\n",
 		".github/workflows/c.yml": "on: push\n",
 	})
-	repotest.Write(t, outside, map[string]string{"secret.txt": "outside"})
+	write(t, outside, map[string]string{"secret.txt": "outside"})
 	if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +70,7 @@ func TestOpenUsesGit(t *testing.T) {
 		t.Fatal("git is needed")
 	}
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		".gitignore":   ".env\n",
 		"tracked.py":   "x = 1\n",
 		".env":         "SECRET=1\n",
@@ -90,7 +97,7 @@ func TestOpenUsesGit(t *testing.T) {
 
 func TestLargeAndBinaryFilesAreSkipped(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		"big.sql": strings.Repeat("select 1;\n", MaxFileSize/10+10),
 		"blob.py": "x = 1\x00\x01\x02",
 		"good.py": "x = 1\n",
@@ -112,7 +119,7 @@ func TestLargeAndBinaryFilesAreSkipped(t *testing.T) {
 
 func TestComposeParsing(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		"docker-compose.yml": `x-env: &env
   POSTGRES_USER: app
   POSTGRES_DB: ${DB_NAME:-appdb}
@@ -178,7 +185,7 @@ volumes:
 
 func TestBrokenComposeIsAWarning(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{"compose.yaml": "services:\n  db:\n    image: [unclosed\n"})
+	write(t, root, map[string]string{"compose.yaml": "services:\n  db:\n    image: [unclosed\n"})
 	r, _ := Open(root)
 	if len(r.Compose()) != 0 {
 		t.Fatal("broken file parsed")
@@ -191,7 +198,7 @@ func TestBrokenComposeIsAWarning(t *testing.T) {
 
 func TestIgnores(t *testing.T) {
 	root := t.TempDir()
-	repotest.Write(t, root, map[string]string{
+	write(t, root, map[string]string{
 		"db/1.sql":    "create table t (x int); -- pgreview:ignore no-primary-key,5.2 staging only\n",
 		"compose.yml": "services:\n  db:  # pgreview:ignore db-healthcheck\n    image: postgres\n",
 	})
