@@ -2,20 +2,18 @@ package checks
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 // No static check breaks on input that does not parse: Python 2, syntax
 // errors, binary bytes, deep nesting, broken Go, YAML and Markdown.
 func TestStaticChecksSurviveBrokenInput(t *testing.T) {
-	root := t.TempDir()
-	for name, content := range map[string]string{
+	root := repotest.Dir(t, map[string]string{
 		"requirements.txt":                "sqlalchemy\npsycopg2\n",
 		"app/py2.py":                      "print 'x'\nexec code in ns\ntry:\n  session.commit()\nexcept Exception, e:\n  pass\n",
 		"app/broken.py":                   "def f(:\n  for x in (:\n    session.execute(\n",
@@ -32,15 +30,7 @@ func TestStaticChecksSurviveBrokenInput(t *testing.T) {
 		"db/migrations/0001_x.up.sql":     "CREATE TABLE (((",
 		"infra/db.tf":                     "resource {{{ backup_retention_period = ",
 		"alembic/versions/0001_broken.py": "op.create_table(\n",
-	} {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	r, err := repo.Open(root)
 	if err != nil {
 		t.Fatal(err)

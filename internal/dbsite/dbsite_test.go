@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/pgurl"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 func bundled(t *testing.T, name string) *repo.Repo {
@@ -76,9 +77,7 @@ func open() {
 	_, _, _ = db, conn, g
 }
 `
-	if err := writeFile(filepath.Join(root, "db.go"), src); err != nil {
-		t.Fatal(err)
-	}
+	repotest.Write(t, root, map[string]string{"db.go": src})
 	r, _ := repo.Open(root)
 	sites := Sites(r)
 	if len(sites) != 3 {

@@ -277,16 +277,17 @@ func goEval(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.Pos, depth 
 		}
 		return hole
 	case *ast.Ident:
-		if v := goBinding(gf, stack, x.Name, pos); v != nil {
+		if v := GoBinding(gf, stack, x.Name, pos); v != nil {
 			return goEval(gf, stack, v, v.Pos(), depth+1)
 		}
 	}
 	return hole
 }
 
-// goBinding finds the expression last assigned to name before pos in the
-// enclosing functions, or a package-level const or var of the file.
-func goBinding(gf *repo.GoFile, stack []ast.Node, name string, pos token.Pos) ast.Expr {
+// GoBinding finds the expression last assigned to name before pos in the
+// enclosing functions (innermost first), or a package-level const or var
+// of the file; nil when there is none.
+func GoBinding(gf *repo.GoFile, stack []ast.Node, name string, pos token.Pos) ast.Expr {
 	for i := len(stack) - 1; i >= 0; i-- {
 		var body *ast.BlockStmt
 		switch fn := stack[i].(type) {

@@ -68,7 +68,7 @@ type Options struct {
 // Applies reports whether the repository is an Alembic project with
 // SQLAlchemy or SQLModel models, the case Compare is for.
 func Applies(r *repo.Repo) bool {
-	return envPy(r) != nil && len(orm.Read(r.Python()).Tables()) > 0
+	return envPy(r) != nil && len(orm.Of(r).Tables()) > 0
 }
 
 // Compare runs Alembic's compare_metadata for the repo's models against
@@ -162,7 +162,7 @@ func targets(r *repo.Repo) ([]orm.MetadataRef, string) {
 			return refs, env.Path + " target_metadata"
 		}
 	}
-	return orm.Read(r.Python()).Bases, "the models' declarative bases"
+	return orm.Of(r).Bases, "the models' declarative bases"
 }
 
 // splitRef splits "app.models.Base.metadata" into the longest prefix that
@@ -204,7 +204,7 @@ func modulesToImport(r *repo.Repo, refs []orm.MetadataRef) []string {
 	for _, ref := range refs {
 		add(ref.Module)
 	}
-	for _, m := range orm.Read(r.Python()).Models {
+	for _, m := range orm.Of(r).Models {
 		add(m.Module)
 	}
 	return out

@@ -2,31 +2,20 @@ package modeldiff
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 func TestMain(m *testing.M) { enginetest.Main(m) }
 
 func writeRepo(t *testing.T, files map[string]string) *repo.Repo {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := repo.Open(dir)
+	r, err := repo.Open(repotest.Dir(t, files))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/python"
+	"github.com/pgreview/pgreview/internal/repo"
 )
 
 // declarativeFactories create a declarative base when called.
@@ -51,6 +52,12 @@ type reader struct {
 type classRef struct {
 	c *python.Class
 	m *python.Module
+}
+
+// Of returns the models of a repository, read once and shared by the
+// checks, the locator and the model/schema comparison; do not change it.
+func Of(r *repo.Repo) *Set {
+	return repo.Memo(r, "orm", func() *Set { return Read(r.Python()) })
 }
 
 // Read finds the tables declared in the modules.

@@ -271,3 +271,30 @@ func TestFromDotImportQualifiesOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestDecoratorName(t *testing.T) {
+	m := Parse("app/jobs.py", []byte(`import pytest
+from tenacity import retry as again
+
+
+@pytest.fixture
+def session():
+    pass
+
+
+@again(stop=3)
+def sync():
+    pass
+
+
+@cached(ttl=60)
+def hot():
+    pass
+`))
+	want := map[string]string{"session": "pytest.fixture", "sync": "tenacity.retry", "hot": "cached"}
+	for _, f := range m.Funcs {
+		if got := m.DecoratorName(f.Decorators[0]); got != want[f.Name] {
+			t.Errorf("%s: DecoratorName = %q, want %q", f.Name, got, want[f.Name])
+		}
+	}
+}

@@ -16,6 +16,19 @@ func (m *Module) Resolve(dotted string) string {
 	return imp.Qualified
 }
 
+// DecoratorName is what a decorator names, resolved through the imports:
+// the function a @retry(...) call calls (as written when it is not
+// imported), or the decorator itself (@pytest.fixture).
+func (m *Module) DecoratorName(d *Expr) string {
+	if d.Kind == CallExpr {
+		if d.Call.Qualified != "" {
+			return d.Call.Qualified
+		}
+		return d.Call.Callee
+	}
+	return m.Resolve(d.Text)
+}
+
 // Imports reports whether the module imports anything from one of the
 // given packages ("sqlalchemy", "psycopg").
 func (m *Module) ImportsAny(pkgs ...string) bool {

@@ -103,23 +103,18 @@ type DependsOn struct {
 // before their overrides.
 func (r *Repo) Compose() []*ComposeFile {
 	return cached(r, "compose", func() []*ComposeFile {
-		var out []*ComposeFile
-		for _, f := range r.FilesOf(KindCompose) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
+		out := parseFiles(r, KindCompose, func(f *File, b []byte) (*ComposeFile, bool) {
 			root, err := parseYAML(b)
 			if err != nil {
 				r.Warn(f.Path, yamlErrLine(err), "invalid YAML, compose file skipped: %v", trimYAMLErr(err))
-				continue
+				return nil, false
 			}
 			cf := &ComposeFile{Path: f.Path, Override: strings.Contains(path.Base(f.Path), "override"), dotenv: r.dotenvFor(f.Path)}
 			if root != nil && root.Kind == yaml.MappingNode {
 				cf.parse(root)
 			}
-			out = append(out, cf)
-		}
+			return cf, true
+		})
 		sort.SliceStable(out, func(i, j int) bool { return !out[i].Override && out[j].Override })
 		return out
 	})

@@ -35,15 +35,9 @@ type Stage struct {
 // Dockerfiles parses every Dockerfile once.
 func (r *Repo) Dockerfiles() []*Dockerfile {
 	return cached(r, "dockerfiles", func() []*Dockerfile {
-		var out []*Dockerfile
-		for _, f := range r.FilesOf(KindDockerfile) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
-			out = append(out, ParseDockerfile(f.Path, b))
-		}
-		return out
+		return parseFiles(r, KindDockerfile, func(f *File, b []byte) (*Dockerfile, bool) {
+			return ParseDockerfile(f.Path, b), true
+		})
 	})
 }
 

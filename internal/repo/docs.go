@@ -39,15 +39,9 @@ type DocMatch struct {
 // Docs parses every Markdown and reStructuredText file once, in path order.
 func (r *Repo) Docs() []*Doc {
 	return cached(r, "docs", func() []*Doc {
-		var out []*Doc
-		for _, f := range r.FilesOf(KindMarkdown) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
-			out = append(out, ParseDoc(f.Path, b))
-		}
-		return out
+		return parseFiles(r, KindMarkdown, func(f *File, b []byte) (*Doc, bool) {
+			return ParseDoc(f.Path, b), true
+		})
 	})
 }
 

@@ -45,19 +45,26 @@ func IsExampleEnv(p string) bool {
 	return false
 }
 
+// IsTestEnv reports whether an env file name holds test settings:
+// .env.test, .env.testing, .env.ci, .env.e2e.
+func IsTestEnv(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	for _, s := range []string{".test", ".testing", ".ci", ".e2e"} {
+		if strings.HasSuffix(b, s) || strings.Contains(b, s+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // EnvFiles parses every .env-style file once.
 func (r *Repo) EnvFiles() []*EnvFile {
 	return cached(r, "env", func() []*EnvFile {
-		var out []*EnvFile
-		for _, f := range r.FilesOf(KindEnv) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
+		return parseFiles(r, KindEnv, func(f *File, b []byte) (*EnvFile, bool) {
 			vals, err := godotenv.UnmarshalBytes(b)
 			if err != nil {
 				r.Warn(f.Path, 0, "not a valid .env file: %v", err)
-				continue
+				return nil, false
 			}
 			ef := &EnvFile{Path: f.Path, Example: IsExampleEnv(f.Path)}
 			for i, line := range strings.Split(string(b), "\n") {
@@ -74,8 +81,7 @@ func (r *Repo) EnvFiles() []*EnvFile {
 					ef.Vars = append(ef.Vars, EnvVar{Key: k, Raw: v, Line: i + 1})
 				}
 			}
-			out = append(out, ef)
-		}
-		return out
+			return ef, true
+		})
 	})
 }

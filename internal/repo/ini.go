@@ -32,20 +32,14 @@ type INIKey struct {
 // INIFiles parses every .ini file (and setup.cfg) once.
 func (r *Repo) INIFiles() []*INIFile {
 	return cached(r, "ini", func() []*INIFile {
-		var out []*INIFile
-		for _, f := range r.FilesOf(KindINI) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
+		return parseFiles(r, KindINI, func(f *File, b []byte) (*INIFile, bool) {
 			ini, err := ParseINI(f.Path, b)
 			if err != nil {
 				r.Warn(f.Path, 0, "not a valid INI file, skipped: %v", err)
-				continue
+				return nil, false
 			}
-			out = append(out, ini)
-		}
-		return out
+			return ini, true
+		})
 	})
 }
 

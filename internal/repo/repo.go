@@ -171,6 +171,22 @@ func cached[T any](r *Repo, key string, build func() T) T {
 	return o.v.(T)
 }
 
+// parseFiles parses each readable file of a kind, in FilesOf order, and
+// keeps what parse accepts; parse warns about what it skips.
+func parseFiles[T any](r *Repo, kind Kind, parse func(f *File, b []byte) (T, bool)) []T {
+	var out []T
+	for _, f := range r.FilesOf(kind) {
+		b, err := f.Bytes()
+		if err != nil {
+			continue
+		}
+		if v, ok := parse(f, b); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // File is one file of the repository.
 type File struct {
 	Path string // slash-separated, relative to the root

@@ -6,19 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
+// write lays files out under root: the short name this package's tests
+// use for repotest.Write.
 func write(t *testing.T, root string, files map[string]string) {
 	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	repotest.Write(t, root, files)
 }
 
 func paths(r *Repo) string {

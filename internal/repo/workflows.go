@@ -62,22 +62,17 @@ type Step struct {
 // not valid YAML is skipped with a warning.
 func (r *Repo) Workflows() []*Workflow {
 	return cached(r, "workflows", func() []*Workflow {
-		var out []*Workflow
-		for _, f := range r.FilesOf(KindWorkflow) {
-			b, err := f.Bytes()
-			if err != nil {
-				continue
-			}
+		out := parseFiles(r, KindWorkflow, func(f *File, b []byte) (*Workflow, bool) {
 			root, err := parseYAML(b)
 			if err != nil {
 				r.Warn(f.Path, yamlErrLine(err), "invalid YAML, workflow skipped: %v", trimYAMLErr(err))
-				continue
+				return nil, false
 			}
 			if root == nil || root.Kind != yaml.MappingNode {
-				continue
+				return nil, false
 			}
-			out = append(out, parseWorkflow(f.Path, root))
-		}
+			return parseWorkflow(f.Path, root), true
+		})
 		sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 		return out
 	})

@@ -1,24 +1,14 @@
 package repo
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 func writeRepo(t *testing.T, files map[string]string) *Repo {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := Open(dir)
+	r, err := Open(repotest.Dir(t, files))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,6 +53,7 @@ import (
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
 	"github.com/pgreview/pgreview/internal/migrate"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 	"github.com/pgreview/pgreview/internal/review"
 )
 
@@ -107,15 +108,7 @@ func caseDirs(t *testing.T, dir string) []fixtureCase {
 			t.Fatal(err)
 		}
 		caseDir := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(a), ".txtar"))
-		for _, f := range ar.Files {
-			p := filepath.Join(caseDir, filepath.FromSlash(f.Name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		repotest.WriteArchive(t, caseDir, ar)
 		dirs = append(dirs, fixtureCase{dir: caseDir, comment: string(ar.Comment)})
 	}
 	return dirs
@@ -149,6 +142,16 @@ func Result(t *testing.T, c *check.Check, dir string) check.Result {
 		t.Logf("warning: %s", w)
 	}
 	return res
+}
+
+// EvidenceText is a result's evidence, one "file:line message" a line,
+// for tests that look for what a check cites.
+func EvidenceText(r check.Result) string {
+	var lines []string
+	for _, e := range r.Evidence {
+		lines = append(lines, e.Location.String()+" "+e.Message)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func runCase(t *testing.T, c *check.Check, fc fixtureCase) (wants, nearMisses int) {

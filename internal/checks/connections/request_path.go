@@ -2,6 +2,7 @@ package connections
 
 import (
 	"go/ast"
+	"strconv"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/dbsite"
@@ -42,7 +43,7 @@ func pyRequestPath(r *repo.Repo) map[*python.Func]handler {
 			for _, f := range m.Funcs {
 				for _, d := range f.Decorators {
 					if d.Kind == python.CallExpr && routeMethods[d.Call.Method] && d.Call.Receiver != nil {
-						h := handler{why: "the route handler " + f.Name + " (" + m.Path + ":" + itoa(f.Line) + ")"}
+						h := handler{why: "the route handler " + f.Name + " (" + m.Path + ":" + strconv.Itoa(f.Line) + ")"}
 						queue = append(queue, item{m, f, h, 0})
 					}
 				}
@@ -51,7 +52,7 @@ func pyRequestPath(r *repo.Repo) map[*python.Func]handler {
 				if (c.Callee == "Depends" || strings.HasSuffix(c.Qualified, ".Depends")) && c.Arg(0) != nil {
 					dep := &python.Call{Callee: c.Arg(0).Value, Func: c.Func, Class: c.Class}
 					if dm, f := proj.FuncOf(m, dep); f != nil {
-						queue = append(queue, item{dm, f, handler{why: "the request dependency " + f.Name + " (Depends at " + m.Path + ":" + itoa(c.Line) + ")"}, 0})
+						queue = append(queue, item{dm, f, handler{why: "the request dependency " + f.Name + " (Depends at " + m.Path + ":" + strconv.Itoa(c.Line) + ")"}, 0})
 					}
 				}
 			}
@@ -199,15 +200,4 @@ func exprText(e ast.Expr) string {
 		return "*" + exprText(x.X)
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }

@@ -65,6 +65,14 @@ type GoFunc struct {
 	Doc string
 }
 
+// Body is the function's body; nil for a declaration without one.
+func (fn *GoFunc) Body() *ast.BlockStmt {
+	if fn.Decl != nil {
+		return fn.Decl.Body
+	}
+	return fn.Lit.Body
+}
+
 // GoCall is a database call.
 type GoCall struct {
 	Func   *GoFunc
@@ -92,6 +100,17 @@ type GoCall struct {
 	// statement is not a branch: "if _, err := db.Exec(...); err != nil"
 	// runs every time.
 	Conditional bool
+}
+
+// AppFiles are the files that are not test code.
+func (g *Go) AppFiles() []*GoFile {
+	var out []*GoFile
+	for _, f := range g.Files {
+		if !f.Test {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // GoIndex returns the index for r, built once.
@@ -122,24 +141,11 @@ var constructors = map[string]Handle{
 
 var majorSuffix = regexp.MustCompile(`/v[0-9]+(/|$)`)
 
-func importName(spec *ast.ImportSpec) (name, p string) {
-	p, _ = strconv.Unquote(spec.Path.Value)
-	if spec.Name != nil {
-		return spec.Name.Name, p
-	}
-	base := path.Base(majorSuffix.ReplaceAllString(p, "$1"))
-	if i := strings.LastIndexAny(base, ".-"); i >= 0 && strings.HasPrefix(base, "go-") {
-		base = base[i+1:]
-	}
-	return base, p
-}
-
-// imports maps a file's import names to their paths, major versions
-// stripped.
+// imports maps a file's import names (dbsite.GoImports, so both indexes
+// name imports alike) to their paths, major versions stripped.
 func imports(f *ast.File) map[string]string {
-	out := map[string]string{}
-	for _, s := range f.Imports {
-		name, p := importName(s)
+	out := dbsite.GoImports(f)
+	for name, p := range out {
 		out[name] = majorSuffix.ReplaceAllString(p, "$1")
 	}
 	return out

@@ -96,6 +96,18 @@ var dbLibraries = []string{
 	"databases", "flask_sqlalchemy", "aiopg", "pg8000", "records",
 }
 
+// AppModules are the database-aware modules that are neither tests nor
+// migration scripts (their own areas review those): the application.
+func (px *Python) AppModules() []*PyModule {
+	var out []*PyModule
+	for _, pm := range px.Modules {
+		if pm.DBAware && !pm.Test && !pm.Migration {
+			out = append(out, pm)
+		}
+	}
+	return out
+}
+
 // PythonIndex returns the index for r, built once.
 func PythonIndex(r *repo.Repo) *Python {
 	return repo.Memo(r, "dbcode.python", func() *Python { return buildPython(r) })
@@ -104,7 +116,7 @@ func PythonIndex(r *repo.Repo) *Python {
 func buildPython(r *repo.Repo) *Python {
 	px := &Python{Models: map[string]*Model{}, byName: map[string]*PyModule{}, funcs: map[*python.Func]*PyFunc{}}
 	for _, m := range r.Python() {
-		pm := &PyModule{Module: m, Name: moduleName(m.Path), Test: IsPythonTest(m.Path), Migration: IsMigrationPath(m.Path)}
+		pm := &PyModule{Module: m, Name: moduleName(m.Path), Test: dbsite.IsTestPath(m.Path), Migration: dbsite.IsMigrationPath(m.Path)}
 		pm.DBAware = m.ImportsAny(dbLibraries...)
 		px.Modules = append(px.Modules, pm)
 		px.byName[pm.Name] = pm
@@ -131,13 +143,6 @@ func moduleName(p string) string {
 	p = strings.TrimSuffix(p, "/__init__")
 	return strings.ReplaceAll(p, "/", ".")
 }
-
-// IsPythonTest reports whether a path is test code (dbsite's rule, so
-// every check agrees on what a test is).
-func IsPythonTest(p string) bool { return dbsite.IsTestPath(p) }
-
-// IsMigrationPath reports whether a file belongs to a migration tool.
-func IsMigrationPath(p string) bool { return dbsite.IsMigrationPath(p) }
 
 // propagateAwareness marks modules that import database-aware modules of
 // the repository, a few levels deep.
@@ -511,11 +516,6 @@ func assignedBefore(m *python.Module, c *python.Call, name string) *python.Expr 
 		return m.ModuleConst(name)
 	}
 	return v
-}
-
-// AssignedBefore is assignedBefore for the checks.
-func AssignedBefore(m *python.Module, c *python.Call, name string) *python.Expr {
-	return assignedBefore(m, c, name)
 }
 
 func (px *Python) findModels() {

@@ -92,6 +92,15 @@ func SQLOp(sql string) (op Op, ok bool) {
 	return OpNone, false
 }
 
+// SQLHead is the start of a statement on one line, for messages.
+func SQLHead(sql string) string {
+	s := strings.Join(strings.Fields(sql), " ")
+	if len(s) > 64 {
+		s = s[:61] + "…"
+	}
+	return s
+}
+
 // Table is the table a simple INSERT, UPDATE, DELETE or TRUNCATE names.
 func Table(sql string) string {
 	m := tableRe.FindStringSubmatch(sqlComment.ReplaceAllString(sql, ""))

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -45,6 +46,16 @@ func Database(r *repo.Repo) (file string, line int, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// NoDatabase marks the check n/a when the repository does not use
+// Postgres at all (Database finds nothing), and reports whether it did.
+func NoDatabase(p *check.Pass) bool {
+	if _, _, ok := Database(p.Repo); ok {
+		return false
+	}
+	p.NotApplicable("the repository does not use PostgreSQL")
+	return true
 }
 
 // releaseNotes are documents about past changes, not about how to run the

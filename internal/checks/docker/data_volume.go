@@ -2,6 +2,7 @@ package docker
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -36,13 +37,8 @@ const (
 )
 
 func runDBDataVolume(p *check.Pass) error {
-	db := p.Repo.DBService()
+	db := runningDB(p)
 	if db == nil {
-		p.NotApplicable("no Postgres service in a compose file")
-		return nil
-	}
-	if dbsite.IsTestPath(db.File) {
-		p.NotApplicable("the only Postgres service is in test configuration (%s)", db.File)
 		return nil
 	}
 	mounts := serviceMounts(p.Repo, db.Name)
@@ -106,6 +102,21 @@ func suggestMount(major int, dataDir string) string {
 	return dataDir
 }
 
+// runningDB is the compose database service that the checks about how it
+// runs (its data, its resources) review; nil, with the check marked n/a,
+// when there is none or it is only test configuration.
+func runningDB(p *check.Pass) *repo.PostgresService {
+	db := p.Repo.DBService()
+	switch {
+	case db == nil:
+		p.NotApplicable("no Postgres service in a compose file")
+	case dbsite.IsTestPath(db.File):
+		p.NotApplicable("the only Postgres service is in test configuration (%s)", db.File)
+		return nil
+	}
+	return db
+}
+
 // dataDirOf returns where the service's image keeps its data: PGDATA when
 // set, else the official layout for the image's major version.
 func dataDirOf(db *repo.PostgresService, major int) (string, bool) {
@@ -122,7 +133,7 @@ func dataDirOf(db *repo.PostgresService, major int) (string, bool) {
 		return "", false
 	}
 	if major >= 18 {
-		return dataRoot18 + "/" + itoa(major) + "/docker", true
+		return dataRoot18 + "/" + strconv.Itoa(major) + "/docker", true
 	}
 	return legacyDataDir, true
 }
@@ -148,15 +159,4 @@ func serviceMounts(r *repo.Repo, name string) []mountAt {
 		}
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }

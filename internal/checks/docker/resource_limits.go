@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
-	"github.com/pgreview/pgreview/internal/dbsite"
 )
 
 // DBResourceLimits finds a database service without a memory limit or a
@@ -26,13 +25,8 @@ cpus if the host is shared.`,
 }
 
 func runDBResourceLimits(p *check.Pass) error {
-	db := p.Repo.DBService()
+	db := runningDB(p)
 	if db == nil {
-		p.NotApplicable("no Postgres service in a compose file")
-		return nil
-	}
-	if dbsite.IsTestPath(db.File) {
-		p.NotApplicable("the only Postgres service is in test configuration (%s)", db.File)
 		return nil
 	}
 	var haveMem, haveShm bool

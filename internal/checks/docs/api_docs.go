@@ -32,17 +32,14 @@ use the database and cites an OpenAPI description.`,
 var swagAnnotation = regexp.MustCompile(`^\s*//\s*@(Summary|Router|Success)\b`)
 
 func runAPIDocs(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	documented, total := 0, 0
 	var first check.Location
 	var undocumented []string
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !pm.DBAware || pm.Test || pm.Migration {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
 			if pf == nil || !pf.Touches || f.Parent != nil || strings.HasPrefix(f.Name, "_") {
@@ -69,10 +66,7 @@ func runAPIDocs(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			if fn.Decl == nil || len(fn.Calls) == 0 || !fn.Decl.Name.IsExported() {
 				continue

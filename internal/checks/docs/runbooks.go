@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/dbcode"
 )
 
 // Runbooks cites operational runbooks: restore, failover, maintenance.
@@ -26,7 +27,7 @@ commands about the database.`,
 var runbookHeading = regexp.MustCompile(`(?i)runbook|playbook|on-?call|incident|restor(e|ing)|failover|maintenance|operations|backups?|disaster|recovery`)
 
 func runRunbooks(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, d := range p.Repo.Docs() {

@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -108,7 +109,7 @@ func runSchemaComments(p *check.Pass) error {
 		if d.commented && d.colsDoc == d.cols {
 			break
 		}
-		s := sprintf("%s (%d/%d columns", d.t.QualifiedName(), d.colsDoc, d.cols)
+		s := fmt.Sprintf("%s (%d/%d columns", d.t.QualifiedName(), d.colsDoc, d.cols)
 		if !d.commented {
 			s += ", no table comment"
 		}
@@ -116,7 +117,7 @@ func runSchemaComments(p *check.Pass) error {
 	}
 	p.Report(check.Finding{
 		Location: locate.New(p).Table(docs[0].t),
-		Message: sprintf("%d of %d tables (%s) and %d of %d columns (%s) have a COMMENT; least documented: %s",
+		Message: fmt.Sprintf("%d of %d tables (%s) and %d of %d columns (%s) have a COMMENT; least documented: %s",
 			tablesDoc, len(docs), percent(tablesDoc, len(docs)), colsDoc, cols, percent(colsDoc, cols), strings.Join(worst, ", ")),
 		Fix: "COMMENT ON TABLE ... IS '...'; COMMENT ON COLUMN ... IS '...'; (SQLAlchemy: comment= on Table/Column)",
 	})
@@ -127,7 +128,7 @@ func percent(n, total int) string {
 	if total == 0 {
 		return "0%"
 	}
-	return sprintf("%d%%", n*100/total)
+	return fmt.Sprintf("%d%%", n*100/total)
 }
 
 // schemaDocs finds schema documentation or an ERD in the repository.

@@ -83,16 +83,6 @@ func (s section) actionable() bool {
 	return false
 }
 
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all.
-func noDatabase(p *check.Pass) bool {
-	if _, _, ok := dbcode.Database(p.Repo); ok {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}
-
 // citeSections cites the sections matching heading that are about the
 // database (and, when steps is set, give commands or steps); it reports
 // whether it cited any.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/dbcode"
 )
 
 // TroubleshootingGuide cites a troubleshooting section that covers the
@@ -26,7 +27,7 @@ that mentions the database.`,
 var troubleshootingHeading = regexp.MustCompile(`(?i)troubleshoot|common (problems|issues|errors|pitfalls)|\bfaq\b|known issues|debugging|when things go wrong`)
 
 func runTroubleshootingGuide(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	if !citeSections(p, troubleshootingHeading, false, "troubleshooting section") {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/dbcode"
 )
 
 // TuningGuide cites documented database performance tuning.
@@ -24,7 +25,7 @@ too. This check cites a performance or tuning section about the database.`,
 var tuningHeading = regexp.MustCompile(`(?i)performance|tuning|optimi[sz]|slow quer|query plans?|indexing|capacity|scaling`)
 
 func runTuningGuide(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	if !citeSections(p, tuningHeading, false, "performance section") {

@@ -3,8 +3,9 @@ package environment
 import (
 	"regexp"
 
-	"github.com/compose-spec/compose-go/v2/template"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/template"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/dbsite"
@@ -38,7 +39,7 @@ func runDBHostLocalhost(p *check.Pass) error {
 	r := p.Repo
 	db := r.DBService()
 	for _, cf := range r.Compose() {
-		if isTestPath(cf.Path) || db == nil {
+		if dbsite.IsTestPath(cf.Path) || db == nil {
 			continue
 		}
 		for _, s := range cf.Services {

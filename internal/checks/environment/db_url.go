@@ -2,6 +2,7 @@ package environment
 
 import (
 	"go/ast"
+	"strconv"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -33,7 +34,7 @@ func runDBURLUnescapedPassword(p *check.Pass) error {
 	seen := map[string]bool{}
 	proj := r.PythonProject()
 	for _, m := range r.Python() {
-		if isTestPath(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		for _, a := range m.Assigns {
@@ -101,7 +102,7 @@ func pythonURL(p *check.Pass, seen map[string]bool, v *python.Value) {
 		if leaf.Escaped {
 			continue
 		}
-		key := v.File + ":" + itoa(v.Line)
+		key := v.File + ":" + strconv.Itoa(v.Line)
 		if seen[key] {
 			return
 		}
@@ -153,29 +154,11 @@ func goURLs(p *check.Pass, seen map[string]bool) {
 					return
 				}
 			}
-			key := gf.Path + ":" + itoa(gf.Line(call.Pos()))
+			key := gf.Path + ":" + strconv.Itoa(gf.Line(call.Pos()))
 			if !seen[key] {
 				seen[key] = true
 				p.Reportf(loc(gf.Path, gf.Line(call.Pos())), "the connection URL is built with fmt.Sprintf and the password inserted unescaped: a password containing @, :, / or %% breaks it; use url.URL{User: url.UserPassword(user, password)} or url.QueryEscape")
 			}
 		})
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
 }

@@ -1,7 +1,6 @@
 package environment
 
 import (
-	"path"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -33,7 +32,7 @@ func runEnvFileCommitted(p *check.Pass) error {
 	r := p.Repo
 	found := false
 	for _, f := range r.FilesOf(repo.KindEnv) {
-		if repo.IsExampleEnv(f.Path) || isTestEnv(f.Path) || dbsite.IsFixturePath(f.Path) {
+		if repo.IsExampleEnv(f.Path) || repo.IsTestEnv(f.Path) || dbsite.IsFixturePath(f.Path) {
 			continue
 		}
 		found = true
@@ -59,17 +58,6 @@ func runEnvFileCommitted(p *check.Pass) error {
 	return nil
 }
 
-// isTestEnv: .env.test, .env.testing, .env.ci hold test settings.
-func isTestEnv(p string) bool {
-	b := strings.ToLower(path.Base(p))
-	for _, s := range []string{".test", ".testing", ".ci", ".e2e"} {
-		if strings.HasSuffix(b, s) || strings.Contains(b, s+".") {
-			return true
-		}
-	}
-	return false
-}
-
 type evidence struct {
 	at   check.Location
 	what string
@@ -88,7 +76,7 @@ func envEvidence(r *repo.Repo) (evidence, bool) {
 		}
 	}
 	for _, m := range r.Python() {
-		if isTestPath(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		for _, c := range m.Calls {
@@ -159,7 +147,7 @@ func runEnvExampleMissing(p *check.Pass) error {
 // the tree, python-dotenv, pydantic's env_file, a compose env_file.
 func dotenvUse(r *repo.Repo) (evidence, bool) {
 	for _, f := range r.FilesOf(repo.KindEnv) {
-		if !isTestEnv(f.Path) {
+		if !repo.IsTestEnv(f.Path) {
 			return evidence{check.Location{File: f.Path, Line: 1}, "settings live in " + f.Path}, true
 		}
 	}
@@ -176,7 +164,7 @@ func dotenvUse(r *repo.Repo) (evidence, bool) {
 	for _, cf := range r.Compose() {
 		for _, s := range cf.Services {
 			for _, ef := range s.EnvFiles {
-				if !repo.IsExampleEnv(ef.Raw) && !isTestEnv(ef.Raw) {
+				if !repo.IsExampleEnv(ef.Raw) && !repo.IsTestEnv(ef.Raw) {
 					return evidence{check.Location{File: cf.Path, Line: ef.Line}, "service " + s.Name + " reads " + ef.Raw}, true
 				}
 			}

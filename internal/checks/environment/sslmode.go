@@ -119,7 +119,7 @@ func tlsSettings(r *repo.Repo) []tlsSetting {
 			}
 		}
 		for _, cf := range r.Compose() {
-			if isTestPath(cf.Path) {
+			if dbsite.IsTestPath(cf.Path) {
 				continue
 			}
 			for _, s := range cf.Services {
@@ -133,7 +133,7 @@ func tlsSettings(r *repo.Repo) []tlsSetting {
 			}
 		}
 		for _, ef := range r.EnvFiles() {
-			if isTestEnv(ef.Path) {
+			if repo.IsTestEnv(ef.Path) {
 				continue
 			}
 			for _, v := range ef.Vars {
@@ -148,7 +148,7 @@ func tlsSettings(r *repo.Repo) []tlsSetting {
 			}
 		}
 		for _, f := range r.INIFiles() {
-			if isTestPath(f.Path) {
+			if dbsite.IsTestPath(f.Path) {
 				continue
 			}
 			for _, sec := range f.Sections {
@@ -185,7 +185,7 @@ func tlsSettings(r *repo.Repo) []tlsSetting {
 			}
 		}
 		for _, m := range r.Python() {
-			if isTestPath(m.Path) {
+			if dbsite.IsTestPath(m.Path) {
 				continue
 			}
 			for _, str := range m.Strings {

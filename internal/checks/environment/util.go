@@ -8,8 +8,6 @@ import (
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
-func isTestPath(p string) bool { return dbsite.IsTestPath(p) }
-
 // goGetenvLine returns the line of the first os.Getenv call of a file, or 0.
 func goGetenvLine(gf *repo.GoFile) int {
 	imports := dbsite.GoImports(gf.AST)

@@ -16,9 +16,8 @@ import (
 // parses the applied statements and reads the models on first use only,
 // so a check that finds nothing pays nothing.
 type Locator struct {
-	p      *check.Pass
-	index  Index
-	models *orm.Set
+	p     *check.Pass
+	index Index
 }
 
 // New returns a locator for a check's pass.
@@ -47,12 +46,7 @@ func (l *Locator) lookup(key string) (Origin, bool) {
 }
 
 // Models returns the repo's SQLAlchemy/SQLModel models.
-func (l *Locator) Models() *orm.Set {
-	if l.models == nil {
-		l.models = orm.Read(l.p.Repo.Python())
-	}
-	return l.models
-}
+func (l *Locator) Models() *orm.Set { return orm.Of(l.p.Repo) }
 
 // at fills in a location's file and line from the first key found, then
 // from the migration trace's origin of the object.

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
-	"github.com/pgreview/pgreview/internal/python"
 )
 
 // CacheLayer cites the cache in front of the database, if there is one.
@@ -49,17 +48,14 @@ func runCacheLayer(p *check.Pass) error {
 		}
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
 			if pf == nil || !pf.Touches {
 				continue
 			}
 			for _, d := range f.Decorators {
-				if name := decoratorName(pm.Module, d); cacheDecorators[name] || strings.HasSuffix(name, "cache.cached") || strings.HasSuffix(name, "cache.memoize") || strings.HasSuffix(name, ".cache_on_arguments") {
+				if name := pm.DecoratorName(d); cacheDecorators[name] || strings.HasSuffix(name, "cache.cached") || strings.HasSuffix(name, "cache.memoize") || strings.HasSuffix(name, ".cache_on_arguments") {
 					p.Evidence(at(pm.Path, d.Line), "%s() caches its query results with @%s", f.Name, shortName(name))
 				}
 			}
@@ -76,23 +72,11 @@ func runCacheLayer(p *check.Pass) error {
 	if p.Cited() {
 		return nil
 	}
-	if !usesDatabase(p) {
-		p.NotApplicable("the repository does not use PostgreSQL")
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	p.Manual("no cache layer found; decide whether hot reads need one (a cache library, a cached repository function, Redis with a TTL)")
 	return nil
-}
-
-// decoratorName resolves a decorator (called or not) through the imports.
-func decoratorName(m *python.Module, d *python.Expr) string {
-	if d.Kind == python.CallExpr {
-		if d.Call.Qualified != "" {
-			return d.Call.Qualified
-		}
-		return d.Call.Callee
-	}
-	return m.Resolve(d.Text)
 }
 
 func shortName(q string) string {

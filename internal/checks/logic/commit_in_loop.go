@@ -29,14 +29,11 @@ and commits under a batch condition ("if i % 1000 == 0") are not reported.`,
 }
 
 func runCommitInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, c := range pm.Calls {
 			if c.Op != dbcode.OpCommit || c.Conditional || c.Handler != nil {
 				continue
@@ -51,10 +48,7 @@ func runCommitInLoop(p *check.Pass) error {
 			p.Reportf(at(pm.Path, c.Line), "%s runs once per item of %s (loop at line %d): every row is its own transaction, slow and half-written when one fails; commit once after the loop or in batches", describe(c), l.Iter.Text, l.Line)
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op != dbcode.OpCommit || c.Loop == nil || !goLoopOverData(c.Loop) || !goWritesIn(fn, c.Loop) {

@@ -27,13 +27,10 @@ they are no-ops by design.`,
 }
 
 func runIgnoredDBError(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if !c.ErrIgnored || c.Op == dbcode.OpRollback || c.Op == dbcode.OpClose || c.Op == dbcode.OpPing {

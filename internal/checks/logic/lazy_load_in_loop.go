@@ -1,6 +1,7 @@
 package logic
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -29,17 +30,14 @@ read. lazy="raise" makes a forgotten option fail loudly in tests.`,
 }
 
 func runLazyLoadInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
 	if len(px.Models) == 0 {
 		return nil
 	}
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, l := range pm.Loops {
 			if l.Iter == nil || len(l.Targets) != 1 {
 				continue
@@ -64,7 +62,7 @@ func runLazyLoadInLoop(p *check.Pass) error {
 				reported[name] = true
 				p.Report(check.Finding{
 					Location: at(pm.Path, a.Line),
-					Message:  sprintf("%s.%s is loaded lazily, once per %s of the query at line %d: N+1 queries; add .options(selectinload(%s.%s)) to the query, or lazy=\"selectin\" on the relationship", target, name, q.model, q.line, q.model, name),
+					Message:  fmt.Sprintf("%s.%s is loaded lazily, once per %s of the query at line %d: N+1 queries; add .options(selectinload(%s.%s)) to the query, or lazy=\"selectin\" on the relationship", target, name, q.model, q.line, q.model, name),
 					Related:  []check.Location{{File: model.File, Line: rel.Line, Note: "relationship"}},
 				})
 			}

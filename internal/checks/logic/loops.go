@@ -1,7 +1,6 @@
 package logic
 
 import (
-	"fmt"
 	"go/ast"
 	"regexp"
 	"strings"
@@ -111,20 +110,11 @@ func goLoopOverData(l ast.Stmt) bool {
 // goLoopLine is where a Go loop starts.
 func goLoopLine(f *dbcode.GoFile, l ast.Stmt) int { return f.Line(l.Pos()) }
 
-// sqlHead is the start of a statement, for messages.
-func sqlHead(sql string) string {
-	s := strings.Join(strings.Fields(sql), " ")
-	if len(s) > 64 {
-		s = s[:61] + "…"
-	}
-	return s
-}
-
 // describe names a Python database call for a message: "session.commit()",
 // "session.execute(INSERT INTO orders …)".
 func describe(c *dbcode.PyCall) string {
 	if c.SQL != "" {
-		return c.Callee + "(" + sqlHead(c.SQL) + ")"
+		return c.Callee + "(" + dbcode.SQLHead(c.SQL) + ")"
 	}
 	return c.Callee + "()"
 }
@@ -132,28 +122,7 @@ func describe(c *dbcode.PyCall) string {
 // describeGo names a Go database call for a message.
 func describeGo(c *dbcode.GoCall) string {
 	if c.SQL != "" {
-		return c.Recv + "." + c.Method + "(" + sqlHead(c.SQL) + ")"
+		return c.Recv + "." + c.Method + "(" + dbcode.SQLHead(c.SQL) + ")"
 	}
 	return c.Recv + "." + c.Method + "()"
-}
-
-// appCode reports whether a file is application code: not a test and not
-// a migration script (their own areas review those).
-func appPython(pm *dbcode.PyModule) bool { return pm.DBAware && !pm.Test && !pm.Migration }
-
-var sprintf = fmt.Sprintf
-
-func usesDatabase(p *check.Pass) bool {
-	_, _, ok := dbcode.Database(p.Repo)
-	return ok
-}
-
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all, and says so.
-func noDatabase(p *check.Pass) bool {
-	if usesDatabase(p) {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
 }

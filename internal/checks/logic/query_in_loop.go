@@ -26,14 +26,11 @@ not reported.`,
 }
 
 func runQueryInLoop(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		seen := map[int]bool{} // one finding per loop
 		for _, c := range pm.Calls {
 			l := innerLoop(c.Call)
@@ -44,10 +41,7 @@ func runQueryInLoop(p *check.Pass) error {
 			p.Reportf(at(pm.Path, c.Line), "%s runs once per item of %s (loop at line %d): N+1 queries; fetch them in one query (an IN / ANY filter, or eager loading) before the loop", describe(c), l.Iter.Text, l.Line)
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			seen := map[int]bool{}
 			for _, c := range fn.Calls {

@@ -30,14 +30,11 @@ work batches those inserts.`,
 }
 
 func runRowByRowInsert(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, c := range pm.Calls {
 			if c.Op != dbcode.OpWrite || c.Verb() != "INSERT" || (c.Method != "execute" && c.Method != "exec_driver_sql") {
 				continue
@@ -49,10 +46,7 @@ func runRowByRowInsert(p *check.Pass) error {
 			p.Reportf(at(pm.Path, c.Line), "%s inserts one row per item of %s (loop at line %d); pass all rows to one execute (executemany), or use COPY for large loads", describe(c), l.Iter.Text, l.Line)
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op != dbcode.OpWrite || c.Loop == nil || !goLoopOverData(c.Loop) || !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(c.SQL)), "INSERT") {

@@ -50,7 +50,7 @@ var connectionErrors = map[string]bool{
 }
 
 func runSwallowedDBException(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)

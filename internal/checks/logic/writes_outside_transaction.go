@@ -39,14 +39,11 @@ transaction:
 }
 
 func runWritesOutsideTransaction(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range px.Modules {
-		if !appPython(pm) {
-			continue
-		}
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
 			if pf == nil {
@@ -56,10 +53,7 @@ func runWritesOutsideTransaction(p *check.Pass) error {
 			asyncpgAutocommit(p, pm, pf)
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			var first *dbcode.GoCall
 			for _, c := range fn.Calls {

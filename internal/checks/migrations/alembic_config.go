@@ -19,8 +19,10 @@ type alembicSetup struct {
 	envDir string
 }
 
-// alembicSetups finds every Alembic configuration of the repository.
-func alembicSetups(r *repo.Repo) []alembicSetup {
+// alembicSetups finds every Alembic configuration of the repository;
+// when there is none, the check is n/a.
+func alembicSetups(p *check.Pass) []alembicSetup {
+	r := p.Repo
 	var out []alembicSetup
 	for _, f := range r.INIFiles() {
 		sec := f.Section("alembic")
@@ -48,6 +50,9 @@ func alembicSetups(r *repo.Repo) []alembicSetup {
 		}
 		out = append(out, s)
 	}
+	if len(out) == 0 {
+		p.NotApplicable("no alembic.ini")
+	}
 	return out
 }
 
@@ -72,12 +77,7 @@ from the environment, the same setting the application uses:
 }
 
 func runAlembicURLHardcoded(p *check.Pass) error {
-	setups := alembicSetups(p.Repo)
-	if len(setups) == 0 {
-		p.NotApplicable("no alembic.ini")
-		return nil
-	}
-	for _, s := range setups {
+	for _, s := range alembicSetups(p) {
 		fromEnv, at := envPySetsURL(p.Repo, s.env)
 		concrete := false
 		if c, ok := pgurl.Parse(s.url.Value); ok && s.url.Line > 0 && !strings.Contains(s.url.Value, "%(") {
@@ -172,12 +172,7 @@ and the schema agree. Import the models' metadata in env.py:
 }
 
 func runAlembicMetadataNone(p *check.Pass) error {
-	setups := alembicSetups(p.Repo)
-	if len(setups) == 0 {
-		p.NotApplicable("no alembic.ini")
-		return nil
-	}
-	for _, s := range setups {
+	for _, s := range alembicSetups(p) {
 		if s.env == nil {
 			continue
 		}
@@ -216,11 +211,7 @@ Alembic 1.12+, where it is the default), and never set it to False.`,
 }
 
 func runAlembicCompareType(p *check.Pass) error {
-	setups := alembicSetups(p.Repo)
-	if len(setups) == 0 {
-		p.NotApplicable("no alembic.ini")
-		return nil
-	}
+	setups := alembicSetups(p)
 	d, declared := p.Repo.FindDependency("alembic")
 	v, versioned := d.MinVersion()
 	oldDefault := declared && versioned && v.Less(repo.Version{Major: 1, Minor: 12})

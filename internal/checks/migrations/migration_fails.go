@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"strconv"
+
 	"github.com/pgreview/pgreview/internal/check"
 )
 
@@ -52,16 +54,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return itoa(n) + " " + many
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
+	return strconv.Itoa(n) + " " + many
 }

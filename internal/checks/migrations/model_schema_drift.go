@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -105,38 +106,38 @@ func alembicFinding(p *check.Pass, loc *locate.Locator, models *orm.Set, d model
 	switch d.Op {
 	case "add_table":
 		f.Location = modelAt("")
-		f.Message = sprintf("the models declare table %s, which the migrations never create", table)
+		f.Message = fmt.Sprintf("the models declare table %s, which the migrations never create", table)
 	case "remove_table":
 		f.Location = schemaAt("")
-		f.Message = sprintf("the migrations create table %s, which no model declares (autogenerate would drop it)", table)
+		f.Message = fmt.Sprintf("the migrations create table %s, which no model declares (autogenerate would drop it)", table)
 	case "add_column":
 		f.Location = modelAt(d.Column)
-		f.Message = sprintf("the models declare column %s.%s (%s), which the migrations never create", table, d.Column, d.Detail)
+		f.Message = fmt.Sprintf("the models declare column %s.%s (%s), which the migrations never create", table, d.Column, d.Detail)
 	case "remove_column":
 		f.Location, f.Related = schemaAt(d.Column), related("")
-		f.Message = sprintf("the migrations create column %s.%s (%s), which the model does not map (autogenerate would drop it)", table, d.Column, d.Detail)
+		f.Message = fmt.Sprintf("the migrations create column %s.%s (%s), which the model does not map (autogenerate would drop it)", table, d.Column, d.Detail)
 	case "modify_nullable":
 		f.Location, f.Related = schemaAt(d.Column), related(d.Column)
-		f.Message = sprintf("%s.%s: the schema says nullable %s, the model nullable %s", table, d.Column, before(d.Detail), after(d.Detail))
+		f.Message = fmt.Sprintf("%s.%s: the schema says nullable %s, the model nullable %s", table, d.Column, before(d.Detail), after(d.Detail))
 	case "modify_type":
 		f.Location, f.Related = schemaAt(d.Column), related(d.Column)
-		f.Message = sprintf("%s.%s: the schema has type %s, the model %s", table, d.Column, before(d.Detail), after(d.Detail))
+		f.Message = fmt.Sprintf("%s.%s: the schema has type %s, the model %s", table, d.Column, before(d.Detail), after(d.Detail))
 	case "modify_default":
 		f.Location, f.Related = schemaAt(d.Column), related(d.Column)
-		f.Message = sprintf("%s.%s: the schema's default is %s, the model's %s", table, d.Column, before(d.Detail), after(d.Detail))
+		f.Message = fmt.Sprintf("%s.%s: the schema's default is %s, the model's %s", table, d.Column, before(d.Detail), after(d.Detail))
 	case "modify_comment", "add_table_comment", "remove_table_comment":
 		f.Severity = check.Good
 		f.Location, f.Related = schemaAt(d.Column), related(d.Column)
-		f.Message = sprintf("%s: the comment in the schema differs from the model's (%s)", strings.TrimSuffix(table+"."+d.Column, "."), d.Op)
+		f.Message = fmt.Sprintf("%s: the comment in the schema differs from the model's (%s)", strings.TrimSuffix(table+"."+d.Column, "."), d.Op)
 	case "add_index", "add_constraint", "add_fk":
 		f.Location = modelAt("")
-		f.Message = sprintf("the models declare %s %s on %s (%s), which the migrations never create", kindOf(d.Op), orUnnamed(d.Name), table, d.Detail)
+		f.Message = fmt.Sprintf("the models declare %s %s on %s (%s), which the migrations never create", kindOf(d.Op), orUnnamed(d.Name), table, d.Detail)
 	case "remove_index", "remove_constraint", "remove_fk":
 		f.Location, f.Related = schemaIndexAt(p, loc, t, d), related("")
-		f.Message = sprintf("the migrations create %s %s on %s (%s), which the models do not declare (autogenerate would drop it)", kindOf(d.Op), orUnnamed(d.Name), table, d.Detail)
+		f.Message = fmt.Sprintf("the migrations create %s %s on %s (%s), which the models do not declare (autogenerate would drop it)", kindOf(d.Op), orUnnamed(d.Name), table, d.Detail)
 	default:
 		f.Location = schemaAt(d.Column)
-		f.Message = sprintf("%s differs between the schema and the models: %s %s", table, d.Op, d.Detail)
+		f.Message = fmt.Sprintf("%s differs between the schema and the models: %s %s", table, d.Op, d.Detail)
 	}
 	if f.Object == "" {
 		f.Object = table
@@ -197,7 +198,7 @@ func staticDrift(p *check.Pass, loc *locate.Locator, models *orm.Set) {
 		at := check.Location{File: m.File, Line: m.Line, Object: m.QualifiedTable()}
 		t := tableNamed(p.Catalog, m.QualifiedTable())
 		if t == nil {
-			p.Report(check.Finding{Location: at, Message: sprintf("model %s maps table %s, which the migrations never create", m.Name(), m.QualifiedTable())})
+			p.Report(check.Finding{Location: at, Message: fmt.Sprintf("model %s maps table %s, which the migrations never create", m.Name(), m.QualifiedTable())})
 			continue
 		}
 		mapped := map[string]bool{}
@@ -211,20 +212,20 @@ func staticDrift(p *check.Pass, loc *locate.Locator, models *orm.Set) {
 				dc := t.ColumnNamed(c.Name)
 				switch {
 				case dc == nil:
-					p.Report(check.Finding{Location: colAt, Message: sprintf("model %s maps column %s.%s, which the migrations never create", sub.Name(), t.QualifiedName(), c.Name)})
+					p.Report(check.Finding{Location: colAt, Message: fmt.Sprintf("model %s maps column %s.%s, which the migrations never create", sub.Name(), t.QualifiedName(), c.Name)})
 				case sub == m && !c.Nullable && !dc.NotNull:
 					p.Report(check.Finding{Location: loc.Column(t, c.Name), Related: loc.Model(t, c.Name),
-						Message: sprintf("%s.%s: the model declares it NOT NULL (nullable=False), the schema allows NULL", t.QualifiedName(), c.Name)})
+						Message: fmt.Sprintf("%s.%s: the model declares it NOT NULL (nullable=False), the schema allows NULL", t.QualifiedName(), c.Name)})
 				case sub == m && c.Nullable && dc.NotNull && dc.Default == "" && dc.Identity == "" && dc.Generated == "":
 					p.Report(check.Finding{Location: loc.Column(t, c.Name), Related: loc.Model(t, c.Name),
-						Message: sprintf("%s.%s is NOT NULL without a default, but the model declares it nullable: saving an object without it fails", t.QualifiedName(), c.Name)})
+						Message: fmt.Sprintf("%s.%s is NOT NULL without a default, but the model declares it nullable: saving an object without it fails", t.QualifiedName(), c.Name)})
 				}
 			}
 		}
 		for _, dc := range t.Columns {
 			if !mapped[dc.Name] && dc.NotNull && dc.Default == "" && dc.Identity == "" && dc.Generated == "" {
 				p.Report(check.Finding{Location: loc.Column(t, dc.Name), Related: loc.Model(t, ""),
-					Message: sprintf("%s.%s is NOT NULL without a default, but model %s does not map it: every insert through the ORM fails", t.QualifiedName(), dc.Name, m.Name())})
+					Message: fmt.Sprintf("%s.%s is NOT NULL without a default, but model %s does not map it: every insert through the ORM fails", t.QualifiedName(), dc.Name, m.Name())})
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package migrations
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -54,7 +55,7 @@ func runSchemaDumpDrift(p *check.Pass) error {
 	d := p.SchemaDump
 	for _, f := range d.Failed {
 		p.Report(check.Finding{Location: check.Location{File: d.File, Line: f.Line},
-			Message: sprintf("%s does not apply on an empty database: %s", d.File, f.Error),
+			Message: fmt.Sprintf("%s does not apply on an empty database: %s", d.File, f.Error),
 			Fix:     "regenerate it with pg_dump --schema-only from the migrated database"})
 	}
 	var stmts []locate.Statement
@@ -63,7 +64,7 @@ func runSchemaDumpDrift(p *check.Pass) error {
 	}
 	dumpIndex := locate.BuildIndex(stmts)
 	loc := locate.New(p)
-	fix := sprintf("regenerate %s from the migrated schema (pg_dump --schema-only --no-owner), or add the migration it expects", d.File)
+	fix := fmt.Sprintf("regenerate %s from the migrated schema (pg_dump --schema-only --no-owner), or add the migration it expects", d.File)
 	for _, diff := range catalog.Diff(d.Catalog, p.Catalog) {
 		keys := indexKeys(diff)
 		dumpAt := check.Location{File: d.File, Object: diff.Object}
@@ -77,14 +78,14 @@ func runSchemaDumpDrift(p *check.Pass) error {
 		switch diff.In {
 		case "a":
 			p.Report(check.Finding{Location: dumpAt, Fix: fix,
-				Message: sprintf("%s has %s, which the migrations do not create", d.File, what)})
+				Message: fmt.Sprintf("%s has %s, which the migrations do not create", d.File, what)})
 		case "b":
 			p.Report(check.Finding{Location: loc.Object(diff.Object, keys...), Fix: fix,
-				Message: sprintf("the migrations create %s, which %s lacks", what, d.File)})
+				Message: fmt.Sprintf("the migrations create %s, which %s lacks", what, d.File)})
 		default:
 			p.Report(check.Finding{Location: loc.Object(diff.Object, keys...), Fix: fix,
 				Related: []check.Location{withNote(dumpAt, "in "+d.File)},
-				Message: sprintf("%s differs: %s has %s, the migrations %s", what, d.File, diff.A, diff.B)})
+				Message: fmt.Sprintf("%s differs: %s has %s, the migrations %s", what, d.File, diff.A, diff.B)})
 		}
 	}
 	return nil
@@ -126,11 +127,11 @@ func describe(d catalog.Difference) string {
 		if d.In == "both" {
 			return "column " + d.Object
 		}
-		return sprintf("column %s (%s)", d.Object, def)
+		return fmt.Sprintf("column %s (%s)", d.Object, def)
 	case "index":
-		return sprintf("index %s on %s (%s)", d.Name, d.Table, strings.TrimSpace(firstNonEmpty(d.A, d.B)))
+		return fmt.Sprintf("index %s on %s (%s)", d.Name, d.Table, strings.TrimSpace(firstNonEmpty(d.A, d.B)))
 	case "constraint":
-		return sprintf("constraint %s on %s (%s)", d.Name, d.Table, firstNonEmpty(d.A, d.B))
+		return fmt.Sprintf("constraint %s on %s (%s)", d.Name, d.Table, firstNonEmpty(d.A, d.B))
 	}
 	return d.Kind + " " + d.Object
 }

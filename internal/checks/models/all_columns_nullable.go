@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -52,7 +53,7 @@ func runAllColumnsNullable(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: loc.Table(t),
-			Message: sprintf("every column of %s except its primary key is nullable (%s): a row can hold nothing but its key; add NOT NULL where a value is required",
+			Message: fmt.Sprintf("every column of %s except its primary key is nullable (%s): a row can hold nothing but its key; add NOT NULL where a value is required",
 				t.QualifiedName(), strings.Join(nullable, ", ")),
 			Related: loc.Model(t, ""),
 		})

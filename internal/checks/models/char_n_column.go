@@ -1,9 +1,10 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
-	"github.com/pgreview/pgreview/internal/checks/locate"
 )
 
 // CharNColumn finds char(n) columns.
@@ -23,12 +24,12 @@ in PostgreSQL. For fixed-length codes use text with a CHECK
 }
 
 func runCharNColumn(p *check.Pass) error {
-	columnTypeCheck(p, []uint32{oidBpchar, oidBpcharArray}, func(loc *locate.Locator, t *catalog.Table, c *catalog.Column) {
-		p.Report(columnFinding(loc, t, c,
-			sprintf("%s.%s is %s: values are blank-padded and the padding is significant in some operations; use text with a CHECK on its length",
-				t.QualifiedName(), c.Name, c.Type),
-			sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE text; (rewrites the table; trailing spaces are removed)",
-				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))))
+	columnTypeCheck(p, []uint32{oidBpchar, oidBpcharArray}, func(t *catalog.Table, c *catalog.Column) (msg, fix string) {
+		msg = fmt.Sprintf("%s.%s is %s: values are blank-padded and the padding is significant in some operations; use text with a CHECK on its length",
+			t.QualifiedName(), c.Name, c.Type)
+		fix = fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE text; (rewrites the table; trailing spaces are removed)",
+			qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))
+		return msg, fix
 	})
 	return nil
 }

@@ -24,8 +24,9 @@ const (
 )
 
 // columnTypeCheck reports every column declared on an application table
-// (not inherited, not on a partition) whose base type is one of oids.
-func columnTypeCheck(p *check.Pass, oids []uint32, report func(loc *locate.Locator, t *catalog.Table, c *catalog.Column)) {
+// (not inherited, not on a partition) whose base type is one of oids, at
+// the column and its model, with the message and fix that finding gives.
+func columnTypeCheck(p *check.Pass, oids []uint32, finding func(t *catalog.Table, c *catalog.Column) (msg, fix string)) {
 	want := map[uint32]bool{}
 	for _, o := range oids {
 		want[o] = true
@@ -34,7 +35,8 @@ func columnTypeCheck(p *check.Pass, oids []uint32, report func(loc *locate.Locat
 	for _, t := range reviewableTables(p.Catalog) {
 		for _, c := range t.Columns {
 			if !c.Inherited && want[c.BaseTypeOID] {
-				report(loc, t, c)
+				msg, fix := finding(t, c)
+				p.Report(columnFinding(loc, t, c, msg, fix))
 			}
 		}
 	}

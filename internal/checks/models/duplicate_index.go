@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
@@ -44,7 +46,7 @@ func runDuplicateIndex(p *check.Pass) error {
 			seen[k] = keep
 			p.Report(check.Finding{
 				Location: loc.Index(t, drop),
-				Message: sprintf("%s on %s %s duplicates %s: drop it",
+				Message: fmt.Sprintf("%s on %s %s duplicates %s: drop it",
 					indexRole(drop), t.QualifiedName(), keyColumns(drop), indexRole(keep)),
 				Fix:     dropFix(t, drop),
 				Related: []check.Location{withNote(loc.Index(t, keep), "kept")},

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
 )
@@ -46,7 +48,7 @@ func runFKTypeMismatch(p *check.Pass) error {
 			if c == nil || rc == nil || c.BaseTypeOID == rc.BaseTypeOID || compatibleTypes[[2]uint32{c.BaseTypeOID, rc.BaseTypeOID}] {
 				continue
 			}
-			msg := sprintf("foreign key %s: %s.%s is %s but the referenced %s.%s is %s",
+			msg := fmt.Sprintf("foreign key %s: %s.%s is %s but the referenced %s.%s is %s",
 				fk.Name, t.QualifiedName(), c.Name, c.Type, rt.QualifiedName(), rc.Name, rc.Type)
 			if narrower(c.BaseTypeOID, rc.BaseTypeOID) {
 				msg += "; once the referenced values pass the smaller type's range, inserts here fail"
@@ -54,7 +56,7 @@ func runFKTypeMismatch(p *check.Pass) error {
 			p.Report(check.Finding{
 				Location: loc.Column(t, c.Name),
 				Message:  msg,
-				Fix: sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s; (rewrites the table under an ACCESS EXCLUSIVE lock)",
+				Fix: fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s; (rewrites the table under an ACCESS EXCLUSIVE lock)",
 					qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name), rc.Type),
 				Related: loc.Model(t, c.Name),
 			})

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -49,9 +50,9 @@ func runFKWithoutIndex(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: loc.Columns(t, cols),
-			Message: sprintf("foreign key %s on %s (%s) → %s has no index leading with its columns",
+			Message: fmt.Sprintf("foreign key %s on %s (%s) → %s has no index leading with its columns",
 				fk.Name, t.QualifiedName(), strings.Join(cols, ", "), ref),
-			Fix: sprintf("CREATE INDEX CONCURRENTLY %s ON %s (%s);",
+			Fix: fmt.Sprintf("CREATE INDEX CONCURRENTLY %s ON %s (%s);",
 				indexName(t.Name, cols), qualifiedIdent(t.Schema, t.Name), strings.Join(quoteAll(cols), ", ")),
 			Related: related,
 		})

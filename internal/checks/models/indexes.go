@@ -51,9 +51,9 @@ func indexRole(ix *catalog.Index) string {
 // dropFix is how to remove a redundant index, or the constraint it backs.
 func dropFix(t *catalog.Table, ix *catalog.Index) string {
 	if ix.Constraint != 0 {
-		return sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", qualifiedIdent(t.Schema, t.Name), quoteIdent(ix.Name))
+		return fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", qualifiedIdent(t.Schema, t.Name), quoteIdent(ix.Name))
 	}
-	return sprintf("DROP INDEX CONCURRENTLY %s;", qualifiedIdent(ix.Schema, ix.Name))
+	return fmt.Sprintf("DROP INDEX CONCURRENTLY %s;", qualifiedIdent(ix.Schema, ix.Name))
 }
 
 // reviewableTables lists the tables whose indexes and columns checks

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -43,12 +44,12 @@ func runIntPrimaryKey(p *check.Pass) error {
 			if c.Identity == "" {
 				kind = map[uint32]string{oidInt4: "serial (integer)", oidInt2: "smallserial (smallint)"}[c.BaseTypeOID]
 			}
-			msg := sprintf("primary key %s.%s is a %s: it runs out after %s values; use bigint",
+			msg := fmt.Sprintf("primary key %s.%s is a %s: it runs out after %s values; use bigint",
 				t.QualifiedName(), c.Name, kind, map[uint32]string{oidInt4: "2,147,483,647", oidInt2: "32,767"}[c.BaseTypeOID])
 			if refs := referencing(p.Catalog, t, num); len(refs) > 0 {
-				msg += sprintf(" (and the columns that reference it: %s)", strings.Join(refs, ", "))
+				msg += fmt.Sprintf(" (and the columns that reference it: %s)", strings.Join(refs, ", "))
 			}
-			fix := sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE bigint; (rewrites the table)", qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))
+			fix := fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE bigint; (rewrites the table)", qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))
 			if c.Identity == "" {
 				fix += "; also ALTER SEQUENCE ... AS bigint"
 			}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
 )
@@ -31,11 +33,11 @@ func runInvalidIndex(p *check.Pass) error {
 		if ix.Valid || t == nil {
 			continue
 		}
-		msg := sprintf("index %s on %s %s is invalid: queries do not use it", ix.QualifiedName(), t.QualifiedName(), keyColumns(ix))
-		fix := sprintf("DROP INDEX CONCURRENTLY %s; then create it again", qualifiedIdent(ix.Schema, ix.Name))
+		msg := fmt.Sprintf("index %s on %s %s is invalid: queries do not use it", ix.QualifiedName(), t.QualifiedName(), keyColumns(ix))
+		fix := fmt.Sprintf("DROP INDEX CONCURRENTLY %s; then create it again", qualifiedIdent(ix.Schema, ix.Name))
 		if t.Kind == "p" {
 			msg += ", because it was created ON ONLY the partitioned table and not every partition's index is attached to it"
-			fix = sprintf("ALTER INDEX %s ATTACH PARTITION <partition's index>; for each partition", qualifiedIdent(ix.Schema, ix.Name))
+			fix = fmt.Sprintf("ALTER INDEX %s ATTACH PARTITION <partition's index>; for each partition", qualifiedIdent(ix.Schema, ix.Name))
 		}
 		if ix.Unique {
 			msg += "; it does not enforce uniqueness"

@@ -1,9 +1,10 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
-	"github.com/pgreview/pgreview/internal/checks/locate"
 )
 
 // JSONInsteadOfJSONB finds json columns.
@@ -24,15 +25,15 @@ sqlalchemy.dialects.postgresql.JSONB.`,
 }
 
 func runJSONInsteadOfJSONB(p *check.Pass) error {
-	columnTypeCheck(p, []uint32{oidJSON, oidJSONArray}, func(loc *locate.Locator, t *catalog.Table, c *catalog.Column) {
+	columnTypeCheck(p, []uint32{oidJSON, oidJSONArray}, func(t *catalog.Table, c *catalog.Column) (msg, fix string) {
 		to := "jsonb"
 		if c.BaseTypeOID == oidJSONArray {
 			to = "jsonb[]"
 		}
-		p.Report(columnFinding(loc, t, c,
-			sprintf("%s.%s is %s: it is re-parsed on every access and cannot be compared or GIN-indexed; use %s", t.QualifiedName(), c.Name, c.Type, to),
-			sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s; (rewrites the table)",
-				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name), to, quoteIdent(c.Name), to)))
+		msg = fmt.Sprintf("%s.%s is %s: it is re-parsed on every access and cannot be compared or GIN-indexed; use %s", t.QualifiedName(), c.Name, c.Type, to)
+		fix = fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::%s; (rewrites the table)",
+			qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name), to, quoteIdent(c.Name), to)
+		return msg, fix
 	})
 	return nil
 }

@@ -1,13 +1,10 @@
 package models
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
 )
-
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func columnNames(t *catalog.Table, nums []int16) []string {
 	var out []string

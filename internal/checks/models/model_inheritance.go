@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/orm"
 )
@@ -25,7 +27,7 @@ base leaks its table into the subclass.`,
 }
 
 func runModelInheritance(p *check.Pass) error {
-	models := orm.Read(p.Repo.Python())
+	models := orm.Of(p.Repo)
 	if len(models.Models) == 0 {
 		p.NotApplicable("no SQLAlchemy or SQLModel models")
 		return nil
@@ -39,18 +41,18 @@ func runModelInheritance(p *check.Pass) error {
 		switch {
 		case root.Kind == orm.SQLModel && m.Parent.SQLModelTable:
 			p.Report(check.Finding{Location: at,
-				Message: sprintf("SQLModel class %s inherits from the table model %s; inherit from a data model (table=False) both share instead",
+				Message: fmt.Sprintf("SQLModel class %s inherits from the table model %s; inherit from a data model (table=False) both share instead",
 					m.Class, m.Parent.Class),
 				Related: []check.Location{{File: m.Parent.File, Line: m.Parent.Line, Note: "table model " + m.Parent.Class}}})
 		case root.Opaque || root.PolymorphicOn != "" || root.Table == "":
 		case !m.OwnTable():
 			p.Report(check.Finding{Location: at,
-				Message: sprintf("%s shares %s's table %s (single-table inheritance), but %s declares no discriminator (__mapper_args__ polymorphic_on): queries cannot tell %s rows from the others",
+				Message: fmt.Sprintf("%s shares %s's table %s (single-table inheritance), but %s declares no discriminator (__mapper_args__ polymorphic_on): queries cannot tell %s rows from the others",
 					m.Class, root.Class, root.QualifiedTable(), root.Class, m.Class),
 				Related: []check.Location{{File: root.File, Line: root.Line, Note: "base model " + root.Class}}})
 		default:
 			p.Report(check.Finding{Location: at,
-				Message: sprintf("%s extends %s with joined-table inheritance, but %s declares no discriminator (__mapper_args__ polymorphic_on): querying %s returns plain %s objects for %s rows",
+				Message: fmt.Sprintf("%s extends %s with joined-table inheritance, but %s declares no discriminator (__mapper_args__ polymorphic_on): querying %s returns plain %s objects for %s rows",
 					m.Class, root.Class, root.Class, root.Class, root.Class, m.Class),
 				Related: []check.Location{{File: root.File, Line: root.Line, Note: "base model " + root.Class}}})
 		}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/orm"
 )
@@ -25,7 +27,7 @@ from outside the repository or from declared_attr are not judged.`,
 }
 
 func runModelWithoutPrimaryKey(p *check.Pass) error {
-	models := orm.Read(p.Repo.Python())
+	models := orm.Of(p.Repo)
 	if len(models.Models) == 0 {
 		p.NotApplicable("no SQLAlchemy or SQLModel models")
 		return nil
@@ -37,12 +39,12 @@ func runModelWithoutPrimaryKey(p *check.Pass) error {
 		at := check.Location{File: m.File, Line: m.Line, Object: m.QualifiedTable()}
 		if m.Kind == orm.Core {
 			p.Report(check.Finding{Location: at,
-				Message: sprintf("Table(%q) declares no primary key", m.Table),
+				Message: fmt.Sprintf("Table(%q) declares no primary key", m.Table),
 				Fix:     "add PrimaryKeyConstraint(...) over its key columns (for an association table, both foreign key columns)"})
 			continue
 		}
 		p.Report(check.Finding{Location: at,
-			Message: sprintf("model %s (table %s) declares no primary key", m.Class, m.QualifiedTable()),
+			Message: fmt.Sprintf("model %s (table %s) declares no primary key", m.Class, m.QualifiedTable()),
 			Fix:     "mark the key column primary_key=True (SQLModel: Field(primary_key=True))"})
 	}
 	return nil

@@ -1,9 +1,10 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
-	"github.com/pgreview/pgreview/internal/checks/locate"
 )
 
 // MoneyType finds money columns.
@@ -23,12 +24,12 @@ needed) or as integer minor units (cents).`,
 }
 
 func runMoneyType(p *check.Pass) error {
-	columnTypeCheck(p, []uint32{oidMoney, oidMoneyArray}, func(loc *locate.Locator, t *catalog.Table, c *catalog.Column) {
-		p.Report(columnFinding(loc, t, c,
-			sprintf("%s.%s is money: its value depends on the server's lc_monetary locale; use numeric(12, 2) or integer cents",
-				t.QualifiedName(), c.Name),
-			sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE numeric(12, 2); (rewrites the table)",
-				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))))
+	columnTypeCheck(p, []uint32{oidMoney, oidMoneyArray}, func(t *catalog.Table, c *catalog.Column) (msg, fix string) {
+		msg = fmt.Sprintf("%s.%s is money: its value depends on the server's lc_monetary locale; use numeric(12, 2) or integer cents",
+			t.QualifiedName(), c.Name)
+		fix = fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s TYPE numeric(12, 2); (rewrites the table)",
+			qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))
+		return msg, fix
 	})
 	return nil
 }

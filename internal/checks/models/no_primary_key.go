@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
 	"github.com/pgreview/pgreview/internal/orm"
@@ -35,12 +37,12 @@ func runNoPrimaryKey(p *check.Pass) error {
 		if model != nil && modelLacksKey(model) {
 			continue // reported on the model
 		}
-		msg := sprintf("table %s has no primary key", t.QualifiedName())
+		msg := fmt.Sprintf("table %s has no primary key", t.QualifiedName())
 		if len(p.Catalog.ConstraintsOf(t.OID, "u")) > 0 {
 			msg += "; it has a UNIQUE constraint, which allows NULLs: promote it to PRIMARY KEY if its columns are NOT NULL"
 		}
 		if model != nil && model.HasPrimaryKey() {
-			msg += sprintf("; the model %s declares one, but the migrations never created it", model.Name())
+			msg += fmt.Sprintf("; the model %s declares one, but the migrations never created it", model.Name())
 		}
 		p.Report(check.Finding{Location: loc.Table(t), Message: msg, Related: loc.Model(t, "")})
 	}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
 )
@@ -31,9 +33,9 @@ func runNotValidConstraint(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: loc.Constraint(t, c),
-			Message: sprintf("constraint %s on %s (%s) was added NOT VALID and never validated: rows written before it are not checked",
+			Message: fmt.Sprintf("constraint %s on %s (%s) was added NOT VALID and never validated: rows written before it are not checked",
 				c.Name, t.QualifiedName(), c.Definition),
-			Fix: sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name)),
+			Fix: fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name)),
 		})
 	}
 	return nil

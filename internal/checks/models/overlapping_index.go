@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -42,7 +43,7 @@ func runOverlappingIndex(p *check.Pass) error {
 				}
 				p.Report(check.Finding{
 					Location: loc.Index(t, short),
-					Message: sprintf("index %s %s is covered by %s %s, which serves the same lookups: it is probably redundant",
+					Message: fmt.Sprintf("index %s %s is covered by %s %s, which serves the same lookups: it is probably redundant",
 						short.QualifiedName(), keyColumns(short), indexRole(long), indexColumns(long)),
 					Fix:     dropFix(t, short),
 					Related: []check.Location{withNote(loc.Index(t, long), "covering index")},

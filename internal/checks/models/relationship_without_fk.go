@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -64,7 +65,7 @@ func runRelationshipWithoutFK(p *check.Pass) error {
 						reported[pair(assoc.OID, end.OID)] = true
 						at.Object = assoc.QualifiedName()
 						p.Report(check.Finding{Location: at, Related: []check.Location{loc.Table(assoc)},
-							Message: sprintf("relationship %s.%s goes through %s, but no foreign key links %s to %s: nothing stops rows that point nowhere",
+							Message: fmt.Sprintf("relationship %s.%s goes through %s, but no foreign key links %s to %s: nothing stops rows that point nowhere",
 								m.Class, r.Attr, assoc.QualifiedName(), assoc.QualifiedName(), end.QualifiedName())})
 					}
 				}
@@ -75,16 +76,16 @@ func runRelationshipWithoutFK(p *check.Pass) error {
 				continue
 			}
 			reported[key] = true
-			msg := sprintf("relationship %s.%s links %s and %s, but the schema has no foreign key between them: nothing stops orphaned rows",
+			msg := fmt.Sprintf("relationship %s.%s links %s and %s, but the schema has no foreign key between them: nothing stops orphaned rows",
 				m.Class, r.Attr, from.QualifiedName(), to.QualifiedName())
 			fix := ""
 			if col, ref := declaredFK(m, target); col != "" {
-				msg += sprintf(" (the model declares %s → %s; the migrations never created it)", col, ref)
-				fix = sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s NOT VALID; then ALTER TABLE ... VALIDATE CONSTRAINT",
+				msg += fmt.Sprintf(" (the model declares %s → %s; the migrations never created it)", col, ref)
+				fix = fmt.Sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s NOT VALID; then ALTER TABLE ... VALIDATE CONSTRAINT",
 					from.QualifiedName(), col, ref)
 			} else if col, ref := declaredFK(target, m); col != "" {
-				msg += sprintf(" (the model %s declares %s → %s; the migrations never created it)", target.Class, col, ref)
-				fix = sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s NOT VALID; then ALTER TABLE ... VALIDATE CONSTRAINT",
+				msg += fmt.Sprintf(" (the model %s declares %s → %s; the migrations never created it)", target.Class, col, ref)
+				fix = fmt.Sprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s NOT VALID; then ALTER TABLE ... VALIDATE CONSTRAINT",
 					to.QualifiedName(), col, ref)
 			}
 			p.Report(check.Finding{Location: at, Message: msg, Fix: fix, Related: []check.Location{loc.Table(from), loc.Table(to)}})
@@ -143,7 +144,7 @@ func declaredFK(m, target *orm.Model) (column, ref string) {
 		for _, fk := range c.ForeignKeys {
 			table, col := splitFK(fk)
 			if table == target.Table || table == target.QualifiedTable() {
-				return c.Name, sprintf("%s (%s)", target.QualifiedTable(), col)
+				return c.Name, fmt.Sprintf("%s (%s)", target.QualifiedTable(), col)
 			}
 		}
 	}

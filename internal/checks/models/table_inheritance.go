@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -39,7 +40,7 @@ func runTableInheritance(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: loc.Table(t),
-			Message: sprintf("%s INHERITS %s: it does not inherit the primary key, unique constraints, indexes or foreign keys, so they do not hold across the hierarchy",
+			Message: fmt.Sprintf("%s INHERITS %s: it does not inherit the primary key, unique constraints, indexes or foreign keys, so they do not hold across the hierarchy",
 				t.QualifiedName(), strings.Join(parents, ", ")),
 			Related: loc.Model(t, ""),
 		})

@@ -1,9 +1,10 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
-	"github.com/pgreview/pgreview/internal/checks/locate"
 )
 
 // TimestampWithoutTZ finds timestamp without time zone columns.
@@ -25,12 +26,12 @@ converts the column without rewriting the table.`,
 }
 
 func runTimestampWithoutTZ(p *check.Pass) error {
-	columnTypeCheck(p, []uint32{oidTimestamp, oidTimestampA}, func(loc *locate.Locator, t *catalog.Table, c *catalog.Column) {
-		p.Report(columnFinding(loc, t, c,
-			sprintf("%s.%s is %s: it stores no time zone, so instants written from different zones are not comparable; use timestamptz",
-				t.QualifiedName(), c.Name, c.Type),
-			sprintf("SET timezone = 'UTC'; ALTER TABLE %s ALTER COLUMN %s TYPE timestamptz; (no rewrite on PostgreSQL 12+ when the values are UTC)",
-				qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))))
+	columnTypeCheck(p, []uint32{oidTimestamp, oidTimestampA}, func(t *catalog.Table, c *catalog.Column) (msg, fix string) {
+		msg = fmt.Sprintf("%s.%s is %s: it stores no time zone, so instants written from different zones are not comparable; use timestamptz",
+			t.QualifiedName(), c.Name, c.Type)
+		fix = fmt.Sprintf("SET timezone = 'UTC'; ALTER TABLE %s ALTER COLUMN %s TYPE timestamptz; (no rewrite on PostgreSQL 12+ when the values are UTC)",
+			qualifiedIdent(t.Schema, t.Name), quoteIdent(c.Name))
+		return msg, fix
 	})
 	return nil
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -43,7 +44,7 @@ func runVarcharNColumn(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: at,
-			Message: sprintf("%s has varchar(n) columns (%s): text with a CHECK on char_length keeps the limit and can change it without a rewrite",
+			Message: fmt.Sprintf("%s has varchar(n) columns (%s): text with a CHECK on char_length keeps the limit and can change it without a rewrite",
 				t.QualifiedName(), strings.Join(cols, ", ")),
 			Related: loc.Model(t, ""),
 		})

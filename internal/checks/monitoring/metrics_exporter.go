@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/checks/dbcode"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -33,7 +34,7 @@ var (
 )
 
 func runMetricsExporter(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, cf := range p.Repo.Compose() {

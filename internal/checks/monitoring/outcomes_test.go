@@ -1,29 +1,13 @@
 package monitoring
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/check/checktest"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
-
-func writeRepo(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 func TestOutcomes(t *testing.T) {
 	for _, tc := range []struct {
@@ -44,12 +28,8 @@ func TestOutcomes(t *testing.T) {
 			check.StatusPass, "compose.yaml:4 log_min_duration_statement = '250' (compose command)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := checktest.Result(t, tc.check, writeRepo(t, tc.files))
-			var ev []string
-			for _, e := range r.Evidence {
-				ev = append(ev, e.Location.String()+" "+e.Message)
-			}
-			all := r.Reason + "\n" + strings.Join(ev, "\n")
+			r := checktest.Result(t, tc.check, repotest.Dir(t, tc.files))
+			all := r.Reason + "\n" + checktest.EvidenceText(r)
 			if r.Status != tc.status || !strings.Contains(all, tc.text) {
 				t.Errorf("status %s, want %s; want %q in:\n%s", r.Status, tc.status, tc.text, all)
 			}

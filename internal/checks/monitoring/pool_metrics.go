@@ -8,6 +8,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 )
 
@@ -49,11 +50,11 @@ var pyMetricsLibs = []string{"prometheus_client", "opentelemetry", "statsd", "da
 var goMetricsLibs = []string{"github.com/prometheus/", "go.opentelemetry.io/otel", "expvar", "github.com/DataDog/", "github.com/cactus/go-statsd", "github.com/armon/go-metrics", "github.com/hashicorp/go-metrics", "github.com/rcrowley/go-metrics"}
 
 func runPoolMetrics(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {
-		if dbcode.IsPythonTest(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		metricsModule := m.ImportsAny(pyMetricsLibs...)
@@ -77,10 +78,7 @@ func runPoolMetrics(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		metricsFile := false
 		for _, imp := range f.AST.Imports {
 			for _, lib := range goMetricsLibs {

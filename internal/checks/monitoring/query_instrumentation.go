@@ -7,6 +7,7 @@ import (
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
+	"github.com/pgreview/pgreview/internal/dbsite"
 	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
 )
@@ -39,11 +40,11 @@ var (
 )
 
 func runQueryInstrumentation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, m := range p.Repo.Python() {
-		if dbcode.IsPythonTest(m.Path) {
+		if dbsite.IsTestPath(m.Path) {
 			continue
 		}
 		for _, c := range m.Calls {
@@ -59,10 +60,7 @@ func runQueryInstrumentation(p *check.Pass) error {
 		}
 	}
 	g := dbcode.GoIndex(p.Repo)
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,7 @@ func runSlowQueryLogging(p *check.Pass) error {
 		for _, s := range settings {
 			if strings.HasPrefix(s.Name, "auto_explain.") {
 				p.Report(check.Finding{Location: s.At,
-					Message: sprintf("%s is set, but auto_explain is not in shared_preload_libraries or session_preload_libraries, so it has no effect", s.Name),
+					Message: fmt.Sprintf("%s is set, but auto_explain is not in shared_preload_libraries or session_preload_libraries, so it has no effect", s.Name),
 					Fix:     "add auto_explain to shared_preload_libraries (or session_preload_libraries)"})
 			}
 		}

@@ -1,6 +1,7 @@
 package production
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -47,9 +48,9 @@ func runAutovacuumDisabled(p *check.Pass) error {
 		}
 		p.Report(check.Finding{
 			Location: loc.Object(t.QualifiedName(), "reloptions:"+t.QualifiedName(), "table:"+t.QualifiedName()),
-			Message: sprintf("autovacuum is turned off for %s (%s): dead rows pile up and its transaction IDs are never frozen",
+			Message: fmt.Sprintf("autovacuum is turned off for %s (%s): dead rows pile up and its transaction IDs are never frozen",
 				t.QualifiedName(), strings.Join(off, ", ")),
-			Fix: sprintf("ALTER TABLE %s RESET (autovacuum_enabled, toast.autovacuum_enabled);", t.QualifiedName()),
+			Fix: fmt.Sprintf("ALTER TABLE %s RESET (autovacuum_enabled, toast.autovacuum_enabled);", t.QualifiedName()),
 		})
 	}
 	settings := serverconf.Read(p.Repo)
@@ -57,8 +58,8 @@ func runAutovacuumDisabled(p *check.Pass) error {
 		for _, s := range settings.Named(name) {
 			if isOff(s.Value) {
 				p.Report(check.Finding{Location: s.At, Severity: check.Important,
-					Message: sprintf("%s turns autovacuum off for every table: tables bloat and the server must eventually stop for an anti-wraparound vacuum", s.Describe()),
-					Fix:     sprintf("remove the %s setting (it defaults to on)", name)})
+					Message: fmt.Sprintf("%s turns autovacuum off for every table: tables bloat and the server must eventually stop for an anti-wraparound vacuum", s.Describe()),
+					Fix:     fmt.Sprintf("remove the %s setting (it defaults to on)", name)})
 			}
 		}
 	}

@@ -156,10 +156,8 @@ func notRunning(p *check.Pass) bool {
 	if _, ok := runsDatabase(p); ok {
 		return false
 	}
-	if _, _, ok := dbcode.Database(p.Repo); ok {
+	if !dbcode.NoDatabase(p) {
 		p.NotApplicable("the repository runs no database of its own: no compose database service, and no application code that connects to a schema the repository defines")
-	} else {
-		p.NotApplicable("the repository does not use PostgreSQL")
 	}
 	return true
 }

@@ -31,7 +31,7 @@ var breakerLibraries = []string{
 }
 
 func runCircuitBreaker(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	for _, d := range p.Repo.Dependencies() {

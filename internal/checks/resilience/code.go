@@ -1,7 +1,6 @@
 package resilience
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"strconv"
@@ -10,32 +9,9 @@ import (
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/dbcode"
 	"github.com/pgreview/pgreview/internal/python"
-	"github.com/pgreview/pgreview/internal/repo"
 )
 
 func at(file string, line int) check.Location { return check.Location{File: file, Line: line} }
-
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all.
-func noDatabase(p *check.Pass) bool {
-	if _, _, ok := dbcode.Database(p.Repo); ok {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}
-
-// appModules are the database-aware Python modules that are neither tests
-// nor migrations.
-func appModules(px *dbcode.Python) []*dbcode.PyModule {
-	var out []*dbcode.PyModule
-	for _, pm := range px.Modules {
-		if pm.DBAware && !pm.Test && !pm.Migration {
-			out = append(out, pm)
-		}
-	}
-	return out
-}
 
 // shortType is the last component of a qualified exception name.
 func shortType(t string) string {
@@ -60,13 +36,7 @@ func catches(h *python.Except, set map[string]bool) string {
 // in names, "" when none.
 func decoratedWith(m *python.Module, f *python.Func, names map[string]bool) string {
 	for _, d := range f.Decorators {
-		name := m.Resolve(d.Text)
-		if d.Kind == python.CallExpr {
-			name = d.Call.Qualified
-			if name == "" {
-				name = d.Call.Callee
-			}
-		}
+		name := m.DecoratorName(d)
 		if names[name] {
 			return name
 		}
@@ -74,17 +44,9 @@ func decoratedWith(m *python.Module, f *python.Func, names map[string]bool) stri
 	return ""
 }
 
-// dependency returns the first declared dependency among names.
-func dependency(r *repo.Repo, names ...string) (repo.Dependency, bool) {
-	return r.FindDependency(names...)
-}
-
 // goStrings calls fn for each string literal of the non-test Go files.
 func goStrings(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, s string)) {
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 				if s, err := strconv.Unquote(bl.Value); err == nil {
@@ -99,10 +61,7 @@ func goStrings(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, s string)) {
 // goSelectors calls fn for each pkg.Name selector of the non-test Go
 // files, with the package's import path (major version stripped).
 func goSelectors(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, pkgPath, name string)) {
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			sel, ok := n.(*ast.SelectorExpr)
 			if !ok {
@@ -117,5 +76,3 @@ func goSelectors(g *dbcode.Go, fn func(f *dbcode.GoFile, line int, pkgPath, name
 		})
 	}
 }
-
-var sprintf = fmt.Sprintf

@@ -54,11 +54,11 @@ var goRetryLibraries = []string{
 }
 
 func runConnectionRetry(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		for _, t := range pm.Trys {
 			for _, h := range t.Handlers {
 				caught := catches(h, connectionErrors)
@@ -84,10 +84,7 @@ func runConnectionRetry(p *check.Pass) error {
 		}
 	}
 	g := dbcode.GoIndex(p.Repo)
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if (c.Op == dbcode.OpPing || c.Method == "Connect") && c.Loop != nil && loopSleeps(c.Loop) {
@@ -101,10 +98,7 @@ func runConnectionRetry(p *check.Pass) error {
 			p.Evidence(at(f.Path, line), "pgconn.%s decides which failures to retry", name)
 		}
 	})
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			as, ok := n.(*ast.AssignStmt)
 			if !ok || len(as.Lhs) != 1 {
@@ -116,7 +110,7 @@ func runConnectionRetry(p *check.Pass) error {
 			return true
 		})
 	}
-	if d, ok := dependency(p.Repo, goRetryLibraries...); ok {
+	if d, ok := p.Repo.FindDependency(goRetryLibraries...); ok {
 		p.Evidence(at(d.File, d.Line), "retry library %s", d.Name)
 	}
 	if !p.Cited() {

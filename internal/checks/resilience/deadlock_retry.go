@@ -45,7 +45,7 @@ var (
 )
 
 func runDeadlockRetry(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	type strict struct {
@@ -54,7 +54,7 @@ func runDeadlockRetry(p *check.Pass) error {
 	}
 	var isolated []strict
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		for _, t := range pm.Trys {
 			for _, h := range t.Handlers {
 				if caught := catches(h, retryableErrors); caught != "" && retriesAfter(h, t) {
@@ -97,10 +97,7 @@ func runDeadlockRetry(p *check.Pass) error {
 	// Isolation levels chosen for a transaction: pgx.TxOptions{IsoLevel:
 	// pgx.Serializable}, sql.TxOptions{Isolation: sql.LevelSerializable}.
 	// A driver mapping one level to another is not a choice.
-	for _, f := range g.Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range g.AppFiles() {
 		ast.Inspect(f.AST, func(n ast.Node) bool {
 			kv, ok := n.(*ast.KeyValueExpr)
 			if !ok {

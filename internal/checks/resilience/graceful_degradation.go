@@ -1,6 +1,7 @@
 package resilience
 
 import (
+	"fmt"
 	"go/ast"
 	"regexp"
 	"strings"
@@ -46,12 +47,12 @@ var healthLibraries = []string{
 }
 
 func runGracefulDegradation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	var crashing []string
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		for _, f := range pm.Funcs {
 			route := routeOf(f)
 			pf := px.Func(f)
@@ -61,14 +62,11 @@ func runGracefulDegradation(p *check.Pass) error {
 			if reportsFailure(pm, f) {
 				p.Evidence(at(pm.Path, f.Line), "%s checks the database and reports its failure as a status", route)
 			} else {
-				crashing = append(crashing, sprintf("%s at %s:%d checks the database but lets its errors escape", route, pm.Path, f.Line))
+				crashing = append(crashing, fmt.Sprintf("%s at %s:%d checks the database but lets its errors escape", route, pm.Path, f.Line))
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			ping := false
 			for _, c := range fn.Calls {
@@ -81,7 +79,7 @@ func runGracefulDegradation(p *check.Pass) error {
 			}
 		}
 	}
-	if d, ok := dependency(p.Repo, healthLibraries...); ok {
+	if d, ok := p.Repo.FindDependency(healthLibraries...); ok {
 		p.Evidence(at(d.File, d.Line), "health check library %s", d.Name)
 	}
 	if !p.Cited() {

@@ -33,12 +33,12 @@ in a failed transaction holding its connection. Let a context manager do it:
 }
 
 func runRollbackOnError(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	writePaths := false
 	px := dbcode.PythonIndex(p.Repo)
-	for _, pm := range appModules(px) {
+	for _, pm := range px.AppModules() {
 		sessionFactories := factories(px, pm)
 		for _, f := range pm.Funcs {
 			pf := px.Func(f)
@@ -71,10 +71,7 @@ func runRollbackOnError(p *check.Pass) error {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(p.Repo).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(p.Repo).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op == dbcode.OpWrite || c.Op == dbcode.OpBulkWrite || c.Op == dbcode.OpBegin {
@@ -266,12 +263,7 @@ func goRollback(p *check.Pass, f *dbcode.GoFile, fn *dbcode.GoFunc, begin *dbcod
 
 // assignedName is the variable a call's first result is assigned to.
 func assignedName(fn *dbcode.GoFunc, call *ast.CallExpr) string {
-	var body *ast.BlockStmt
-	if fn.Decl != nil {
-		body = fn.Decl.Body
-	} else {
-		body = fn.Lit.Body
-	}
+	body := fn.Body()
 	if body == nil {
 		return ""
 	}
@@ -292,12 +284,7 @@ func assignedName(fn *dbcode.GoFunc, call *ast.CallExpr) string {
 // goEscapes: the transaction is returned, stored or passed to another
 // function, which then owns its rollback.
 func goEscapes(fn *dbcode.GoFunc, name string) bool {
-	var body *ast.BlockStmt
-	if fn.Decl != nil {
-		body = fn.Decl.Body
-	} else {
-		body = fn.Lit.Body
-	}
+	body := fn.Body()
 	if body == nil {
 		return true
 	}

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -53,14 +54,14 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 				if o.role != u.Name {
 					continue
 				}
-				msg := sprintf("the application connects as %s, which becomes the owner of %s: it can ALTER and DROP what it owns regardless of GRANTs", u.Name, o.what)
+				msg := fmt.Sprintf("the application connects as %s, which becomes the owner of %s: it can ALTER and DROP what it owns regardless of GRANTs", u.Name, o.what)
 				if strings.HasPrefix(o.what, "database ") {
 					msg += " (since PostgreSQL 15 the database owner also owns schema public)"
 				}
 				at := u.At
 				at.Object = "role " + u.Name
 				p.Report(check.Finding{Location: at, Message: msg, Related: []check.Location{withNote(o.at, "ownership granted")},
-					Fix: sprintf("let a migration role own %s and GRANT %s only the privileges it needs", o.what, u.Name)})
+					Fix: fmt.Sprintf("let a migration role own %s and GRANT %s only the privileges it needs", o.what, u.Name)})
 				break
 			}
 			continue
@@ -88,17 +89,17 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 		related := []check.Location{withNote(loc.Object("role "+u.Name, "role:"+u.Name), "role created")}
 		if role.Superuser && !declared[u.Name] {
 			p.Report(check.Finding{Location: at, Related: related,
-				Message: sprintf("the application connects as %s, which the migrations made a superuser", u.Name),
-				Fix:     sprintf("ALTER ROLE %s NOSUPERUSER; and grant it only what it needs", u.Name)})
+				Message: fmt.Sprintf("the application connects as %s, which the migrations made a superuser", u.Name),
+				Fix:     fmt.Sprintf("ALTER ROLE %s NOSUPERUSER; and grant it only what it needs", u.Name)})
 		}
 		if len(owns) == 0 {
 			continue
 		}
 		sort.Strings(owns)
 		p.Report(check.Finding{Location: at, Related: related,
-			Message: sprintf("the application connects as %s, which owns %s: it can ALTER, DROP and TRUNCATE them regardless of GRANTs",
+			Message: fmt.Sprintf("the application connects as %s, which owns %s: it can ALTER, DROP and TRUNCATE them regardless of GRANTs",
 				u.Name, strings.Join(owns, " and ")),
-			Fix: sprintf("make a migration role the owner (ALTER SCHEMA ... OWNER TO migrator; ALTER TABLE ... OWNER TO migrator) and GRANT %s USAGE on the schema and the table privileges it needs", u.Name)})
+			Fix: fmt.Sprintf("make a migration role the owner (ALTER SCHEMA ... OWNER TO migrator; ALTER TABLE ... OWNER TO migrator) and GRANT %s USAGE on the schema and the table privileges it needs", u.Name)})
 	}
 	return nil
 }
@@ -107,5 +108,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return sprintf("%d %s", n, many)
+	return fmt.Sprintf("%d %s", n, many)
 }

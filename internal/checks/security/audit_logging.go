@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/check"
@@ -64,8 +65,8 @@ func runAuditLogging(p *check.Pass) error {
 				if tr.Enabled == "D" {
 					p.Report(check.Finding{
 						Location: loc.Object(t.QualifiedName()+"."+tr.Name, "trigger:"+t.QualifiedName()+"."+tr.Name),
-						Message:  sprintf("audit trigger %s on %s is disabled: changes to %s are not recorded", tr.Name, t.QualifiedName(), t.QualifiedName()),
-						Fix:      sprintf("ALTER TABLE %s ENABLE TRIGGER %s;", t.QualifiedName(), tr.Name),
+						Message:  fmt.Sprintf("audit trigger %s on %s is disabled: changes to %s are not recorded", tr.Name, t.QualifiedName(), t.QualifiedName()),
+						Fix:      fmt.Sprintf("ALTER TABLE %s ENABLE TRIGGER %s;", t.QualifiedName(), tr.Name),
 					})
 					continue
 				}

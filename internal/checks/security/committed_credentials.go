@@ -207,16 +207,9 @@ func envFix(ef *repo.EnvFile) string {
 	return "remove the file from git (git rm --cached " + ef.Path + "), add it to .gitignore, commit a .env.example with placeholders, and rotate the password"
 }
 
-// isTestEnv: .env.test, .env.testing, .env.ci hold throwaway test settings.
-func isTestEnv(p string) bool {
-	b := strings.ToLower(path.Base(p))
-	for _, s := range []string{".test", ".testing", ".ci", ".e2e"} {
-		if strings.HasSuffix(b, s) || strings.Contains(b, s+".") {
-			return true
-		}
-	}
-	return dbsite.IsTestPath(p)
-}
+// isTestEnv: .env.test, .env.testing, .env.ci and env files under test
+// directories hold throwaway test settings.
+func isTestEnv(p string) bool { return repo.IsTestEnv(p) || dbsite.IsTestPath(p) }
 
 // strongLooking: long enough and mixing kinds of characters, as generated
 // or real passwords do and placeholders do not.

@@ -1,6 +1,8 @@
 package security
 
 import (
+	"fmt"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/checks/locate"
 )
@@ -29,13 +31,13 @@ func runExtensionInPublic(p *check.Pass) error {
 		if e.Schema != "public" {
 			continue
 		}
-		fix := sprintf("CREATE SCHEMA IF NOT EXISTS extensions; ALTER EXTENSION %s SET SCHEMA extensions;", e.Name)
+		fix := fmt.Sprintf("CREATE SCHEMA IF NOT EXISTS extensions; ALTER EXTENSION %s SET SCHEMA extensions;", e.Name)
 		if !e.Relocatable {
-			fix = sprintf("%s cannot be moved: DROP EXTENSION and CREATE EXTENSION %s SCHEMA extensions (drops what depends on it)", e.Name, e.Name)
+			fix = fmt.Sprintf("%s cannot be moved: DROP EXTENSION and CREATE EXTENSION %s SCHEMA extensions (drops what depends on it)", e.Name, e.Name)
 		}
 		p.Report(check.Finding{
 			Location: loc.Object("extension "+e.Name, "extension:"+e.Name),
-			Message:  sprintf("extension %s is installed in schema public, mixed with the application's objects", e.Name),
+			Message:  fmt.Sprintf("extension %s is installed in schema public, mixed with the application's objects", e.Name),
 			Fix:      fix,
 		})
 	}

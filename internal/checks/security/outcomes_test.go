@@ -1,49 +1,25 @@
 package security
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/check/checktest"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
-
-func writeRepo(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-func evidenceText(r check.Result) string {
-	var parts []string
-	for _, e := range r.Evidence {
-		parts = append(parts, e.Location.String()+" "+e.Message)
-	}
-	return strings.Join(parts, "\n")
-}
 
 // Info items pass with evidence when something is found, and are left to
 // a human (manual) when nothing is.
 func TestAuditLoggingOutcomes(t *testing.T) {
-	none := checktest.Result(t, AuditLogging, writeRepo(t, map[string]string{
+	none := checktest.Result(t, AuditLogging, repotest.Dir(t, map[string]string{
 		"db/migrations/0001_init.up.sql":   "CREATE TABLE orders (id bigint PRIMARY KEY);",
 		"db/migrations/0001_init.down.sql": "DROP TABLE orders;",
 	}))
 	if none.Status != check.StatusManual || !strings.Contains(none.Reason, "no pgaudit, audit triggers") {
 		t.Errorf("nothing found: %s %q, want manual", none.Status, none.Reason)
 	}
-	found := checktest.Result(t, AuditLogging, writeRepo(t, map[string]string{
+	found := checktest.Result(t, AuditLogging, repotest.Dir(t, map[string]string{
 		"db/migrations/0001_init.up.sql": `CREATE TABLE orders (id bigint PRIMARY KEY);
 CREATE TABLE orders_history (id bigint, changed_at timestamptz);
 CREATE FUNCTION orders_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
@@ -51,7 +27,7 @@ CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION
 		"db/migrations/0001_init.down.sql": "DROP TABLE orders, orders_history;",
 		"postgresql.conf":                  "log_connections = on\nlog_statement = 'mod'\n",
 	}))
-	ev := evidenceText(found)
+	ev := checktest.EvidenceText(found)
 	if found.Status != check.StatusPass {
 		t.Errorf("status %s, want pass", found.Status)
 	}
@@ -64,13 +40,13 @@ CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION
 }
 
 func TestPlaintextSecretEvidence(t *testing.T) {
-	r := checktest.Result(t, PlaintextSecretColumn, writeRepo(t, map[string]string{
+	r := checktest.Result(t, PlaintextSecretColumn, repotest.Dir(t, map[string]string{
 		"db/migrations/0001_init.up.sql":   "CREATE TABLE users (id bigint PRIMARY KEY, password text NOT NULL);",
 		"db/migrations/0001_init.down.sql": "DROP TABLE users;",
 		"requirements.txt":                 "passlib[bcrypt]==1.7.4\n",
 	}))
-	if r.Status != check.StatusPass || !strings.Contains(evidenceText(r), "requirements.txt:1 public.users.password looks like a password, and the code hashes or encrypts values (the passlib dependency)") {
-		t.Errorf("status %s, evidence:\n%s", r.Status, evidenceText(r))
+	if r.Status != check.StatusPass || !strings.Contains(checktest.EvidenceText(r), "requirements.txt:1 public.users.password looks like a password, and the code hashes or encrypts values (the passlib dependency)") {
+		t.Errorf("status %s, evidence:\n%s", r.Status, checktest.EvidenceText(r))
 	}
 }
 

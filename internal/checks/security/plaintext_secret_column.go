@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -126,7 +127,7 @@ func runPlaintextSecretColumn(p *check.Pass) error {
 			}
 			p.Report(check.Finding{
 				Location: at,
-				Message: sprintf("%s.%s looks like %s stored as plain text (%s), and %s was found in the code or dependencies",
+				Message: fmt.Sprintf("%s.%s looks like %s stored as plain text (%s), and %s was found in the code or dependencies",
 					t.QualifiedName(), c.Name, kind.what, c.Type, kind.missing),
 				Fix:     kind.fix,
 				Related: loc.Model(t, c.Name),

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -58,9 +59,9 @@ func runPublicPrivileges(p *check.Pass) error {
 		privs := strings.Join(g.privs, ", ")
 		switch g.kind {
 		case "schema":
-			msg := sprintf("PUBLIC (every role, including future ones) can CREATE objects in schema %s, which other roles' queries may resolve through their search_path", g.object)
+			msg := fmt.Sprintf("PUBLIC (every role, including future ones) can CREATE objects in schema %s, which other roles' queries may resolve through their search_path", g.object)
 			f := check.Finding{Location: loc.Object(g.object, "grant-public:create:"+g.object, "grant-public:all:"+g.object, "grant-public:"+g.object),
-				Fix: sprintf("REVOKE CREATE ON SCHEMA %s FROM PUBLIC;", g.object)}
+				Fix: fmt.Sprintf("REVOKE CREATE ON SCHEMA %s FROM PUBLIC;", g.object)}
 			if g.object == "public" && p.Catalog.Server.Major() < 15 && f.File == "" {
 				// The server's own default, not a grant the repo made.
 				msg += " (the default before PostgreSQL 15)"
@@ -70,13 +71,13 @@ func runPublicPrivileges(p *check.Pass) error {
 			p.Report(f)
 		case "default":
 			p.Report(check.Finding{Location: loc.Object("default privileges: "+g.object, "default-acl-public"),
-				Message: sprintf("default privileges give PUBLIC %s on %s: every such object is public from the moment it is created", privs, g.object),
+				Message: fmt.Sprintf("default privileges give PUBLIC %s on %s: every such object is public from the moment it is created", privs, g.object),
 				Fix:     "ALTER DEFAULT PRIVILEGES ... REVOKE ... FROM PUBLIC; and grant to the application's role instead"})
 		default:
 			schema, _, _ := strings.Cut(g.object, ".")
 			p.Report(check.Finding{Location: loc.Object(g.object, "grant-public:"+g.object, "grant-public:all-in:"+schema, "table:"+g.object, "view:"+g.object),
-				Message: sprintf("PUBLIC (every role, including future ones) has %s on %s %s", privs, g.kind, g.object),
-				Fix:     sprintf("REVOKE ALL ON %s FROM PUBLIC; and grant to the roles that need it", g.object)})
+				Message: fmt.Sprintf("PUBLIC (every role, including future ones) has %s on %s %s", privs, g.kind, g.object),
+				Fix:     fmt.Sprintf("REVOKE ALL ON %s FROM PUBLIC; and grant to the roles that need it", g.object)})
 		}
 	}
 	return nil

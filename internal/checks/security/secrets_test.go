@@ -2,7 +2,6 @@ package security
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/pgreview/pgreview/internal/checks/connections"
 	"github.com/pgreview/pgreview/internal/checks/environment"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 // The passwords written in the committed-credentials fixtures: no
@@ -33,13 +33,7 @@ func TestFindingsNeverQuoteSecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
-		for _, f := range ar.Files {
-			p := filepath.Join(dir, filepath.FromSlash(f.Name))
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		repotest.WriteArchive(t, dir, ar)
 		r, err := repo.Open(dir)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pgreview/pgreview/internal/catalog"
@@ -36,10 +37,10 @@ func runSecurityDefinerSearchPath(p *check.Pass) error {
 			continue
 		}
 		path, ok := f.Setting("search_path")
-		fix := sprintf("ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp;", f.Signature())
+		fix := fmt.Sprintf("ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp;", f.Signature())
 		if !ok {
 			p.Report(check.Finding{Location: loc.Function(f), Fix: fix,
-				Message: sprintf("SECURITY DEFINER function %s runs as %s without a fixed search_path: callers can redirect the names it uses to their own objects",
+				Message: fmt.Sprintf("SECURITY DEFINER function %s runs as %s without a fixed search_path: callers can redirect the names it uses to their own objects",
 					f.Signature(), f.Owner)})
 			continue
 		}
@@ -47,7 +48,7 @@ func runSecurityDefinerSearchPath(p *check.Pass) error {
 			s = strings.Trim(strings.TrimSpace(s), `"`)
 			if writable[s] {
 				p.Report(check.Finding{Location: loc.Function(f), Fix: fix,
-					Message: sprintf("SECURITY DEFINER function %s has search_path %q, which includes schema %s where PUBLIC may CREATE objects",
+					Message: fmt.Sprintf("SECURITY DEFINER function %s has search_path %q, which includes schema %s where PUBLIC may CREATE objects",
 						f.Signature(), path, s)})
 				break
 			}

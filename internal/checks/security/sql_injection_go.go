@@ -75,7 +75,7 @@ func goSQLBuilt(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.Pos) *g
 		if !ok {
 			break
 		}
-		v := goBindingExpr(gf, stack, id.Name, pos)
+		v := dbsite.GoBinding(gf, stack, id.Name, pos)
 		if v == nil {
 			return nil
 		}
@@ -240,7 +240,7 @@ func goArgOriginDepth(gf *repo.GoFile, stack []ast.Node, e ast.Expr, pos token.P
 				return fromFixedList
 			}
 		}
-		if v := goBindingExpr(gf, stack, x.Name, pos); v != nil {
+		if v := dbsite.GoBinding(gf, stack, x.Name, pos); v != nil {
 			return goArgOriginDepth(gf, stack, v, v.Pos(), depth+1)
 		}
 	}
@@ -252,66 +252,6 @@ func exprStringLit(e ast.Expr) string {
 		return lit.Value
 	}
 	return ""
-}
-
-// goBindingExpr is the value last assigned to name before pos in the
-// enclosing functions, or a package-level const or var.
-func goBindingExpr(gf *repo.GoFile, stack []ast.Node, name string, pos token.Pos) ast.Expr {
-	var found ast.Expr
-	for i := len(stack) - 1; i >= 0 && found == nil; i-- {
-		var body *ast.BlockStmt
-		switch fn := stack[i].(type) {
-		case *ast.FuncDecl:
-			body = fn.Body
-		case *ast.FuncLit:
-			body = fn.Body
-		default:
-			continue
-		}
-		if body == nil {
-			continue
-		}
-		ast.Inspect(body, func(n ast.Node) bool {
-			if n == nil || n.Pos() >= pos {
-				return false
-			}
-			switch s := n.(type) {
-			case *ast.FuncLit:
-				return s.Pos() <= pos && pos < s.End()
-			case *ast.AssignStmt:
-				if len(s.Lhs) == len(s.Rhs) {
-					for k, l := range s.Lhs {
-						if id, ok := l.(*ast.Ident); ok && id.Name == name {
-							found = s.Rhs[k]
-						}
-					}
-				}
-			case *ast.ValueSpec:
-				for k, id := range s.Names {
-					if id.Name == name && k < len(s.Values) {
-						found = s.Values[k]
-					}
-				}
-			}
-			return true
-		})
-	}
-	if found != nil {
-		return found
-	}
-	for _, d := range gf.AST.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.CONST || gd.Tok == token.VAR) {
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for k, id := range vs.Names {
-					if id.Name == name && k < len(vs.Values) {
-						return vs.Values[k]
-					}
-				}
-			}
-		}
-	}
-	return nil
 }
 
 func isGoConst(gf *repo.GoFile, name string) bool {

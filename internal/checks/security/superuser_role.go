@@ -1,6 +1,7 @@
 package security
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -45,7 +46,7 @@ func runSuperuserRole(p *check.Pass) error {
 			reported[u.Name] = true
 			p.Report(check.Finding{
 				Location: u.At,
-				Message: sprintf("the application connects as %s, the superuser that POSTGRES_USER creates in the %s image: a bug or an injection then controls the whole server",
+				Message: fmt.Sprintf("the application connects as %s, the superuser that POSTGRES_USER creates in the %s image: a bug or an injection then controls the whole server",
 					u.Name, p.Repo.DBService().Image),
 				Fix:     "create a role without SUPERUSER for the application (an init script or a migration), grant it what it needs, and use it in the application's URL",
 				Related: []check.Location{withNote(suAt, "superuser created by the image")},
@@ -108,8 +109,8 @@ func superuserFinding(role string, at check.Location) check.Finding {
 	at.Object = "role " + role
 	return check.Finding{
 		Location: at,
-		Message:  sprintf("role %s is given SUPERUSER: it bypasses every privilege check; grant it the specific privileges it needs instead", role),
-		Fix:      sprintf("ALTER ROLE %s NOSUPERUSER;", role),
+		Message:  fmt.Sprintf("role %s is given SUPERUSER: it bypasses every privilege check; grant it the specific privileges it needs instead", role),
+		Fix:      fmt.Sprintf("ALTER ROLE %s NOSUPERUSER;", role),
 	}
 }
 

@@ -1,16 +1,14 @@
 package serverconf
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 func TestRead(t *testing.T) {
-	dir := t.TempDir()
-	for name, content := range map[string]string{
+	dir := repotest.Dir(t, map[string]string{
 		"docker-compose.yml": `services:
   db:
     image: postgres:15
@@ -24,11 +22,7 @@ func TestRead(t *testing.T) {
 		"app/Dockerfile":            "FROM python:3.12\nCMD [\"python\", \"-c\", \"x=1\"]\n",
 		"db/migrations/0002.up.sql": "SELECT 1;\nALTER SYSTEM SET pgaudit.log = 'write, ddl';\nALTER DATABASE shop SET statement_timeout TO '30s';\n",
 		"alembic/versions/a1_x.py":  "op.execute(\"ALTER ROLE app SET log_min_duration_statement = 250\")\n",
-	} {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(content), 0o644)
-	}
+	})
 	r, err := repo.Open(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ it finds none, a human decides whether the service needs them.`,
 var pgbenchRun = regexp.MustCompile(`(^|[\s"'/])pgbench(\s|$)`)
 
 func runBenchmarkSetup(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	if d, ok := p.Repo.FindDependency("pytest-benchmark", "asv"); ok {

@@ -32,7 +32,7 @@ by postgres-version-mismatch, item 7.1.)`,
 }
 
 func runIntegrationTestPostgres(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	s := testSetup(p.Repo)

@@ -122,7 +122,7 @@ func readSetup(r *repo.Repo) *setup {
 		}
 		for _, c := range pm.Calls {
 			if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-				wipes = append(wipes, wipe{citation{pm.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
+				wipes = append(wipes, wipe{citation{pm.Path, dbcode.SQLHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 			}
 		}
 		for _, c := range pm.Module.Calls {
@@ -142,7 +142,7 @@ func readSetup(r *repo.Repo) *setup {
 					first = c.Line
 				}
 				if c.SQL != "" && dbcode.WipesTable(c.SQL) {
-					wipes = append(wipes, wipe{citation{f.Path, sqlHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
+					wipes = append(wipes, wipe{citation{f.Path, dbcode.SQLHead(c.SQL), c.Line}, dbcode.BareTable(dbcode.Table(c.SQL))})
 				}
 			}
 		}
@@ -335,24 +335,6 @@ func appSessionSource(px *dbcode.Python, pm *dbcode.PyModule) (string, int) {
 	return "", 0
 }
 
-func sqlHead(sql string) string {
-	s := strings.Join(strings.Fields(sql), " ")
-	if len(s) > 64 {
-		s = s[:61] + "…"
-	}
-	return s
-}
-
-// noDatabase marks the check n/a when the repository does not use
-// Postgres at all.
-func noDatabase(p *check.Pass) bool {
-	if _, _, ok := dbcode.Database(p.Repo); ok {
-		return false
-	}
-	p.NotApplicable("the repository does not use PostgreSQL")
-	return true
-}
-
 // firstDBCode is where the application connects to the database (or,
 // failing that, its first database call): where a "no tests" finding
 // points.
@@ -371,10 +353,7 @@ func firstDBCode(r *repo.Repo) (string, int, bool) {
 			}
 		}
 	}
-	for _, f := range dbcode.GoIndex(r).Files {
-		if f.Test {
-			continue
-		}
+	for _, f := range dbcode.GoIndex(r).AppFiles() {
 		for _, fn := range f.Funcs {
 			for _, c := range fn.Calls {
 				if c.Op.Work() {

@@ -42,7 +42,7 @@ var factoryLibraries = map[string]bool{
 const inlineThreshold = 4
 
 func runTestDataFactories(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	s := testSetup(p.Repo)

@@ -32,7 +32,7 @@ tests, also gives the suite its own database.`,
 }
 
 func runTestDatabaseSetup(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	s := testSetup(p.Repo)

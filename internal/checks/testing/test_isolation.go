@@ -34,7 +34,7 @@ the application is configured for: a developer's data, or worse.`,
 }
 
 func runTestIsolation(p *check.Pass) error {
-	if noDatabase(p) {
+	if dbcode.NoDatabase(p) {
 		return nil
 	}
 	s := testSetup(p.Repo)
@@ -121,13 +121,7 @@ func pythonIsolation(p *check.Pass, pm *dbcode.PyModule) {
 // fixture reports whether f is a pytest fixture.
 func fixture(m *python.Module, f *python.Func) bool {
 	for _, d := range f.Decorators {
-		name := m.Resolve(d.Text)
-		if d.Kind == python.CallExpr {
-			name = d.Call.Qualified
-			if name == "" {
-				name = d.Call.Callee
-			}
-		}
+		name := m.DecoratorName(d)
 		if strings.HasSuffix(name, "pytest.fixture") || strings.HasSuffix(name, "pytest_asyncio.fixture") || name == "fixture" {
 			return true
 		}
