@@ -95,23 +95,32 @@ func headlineCompared(r *Report) string {
 	return fmt.Sprintf("**New in this pull request: %s** · %s", strings.Join(parts, " · "), verdict)
 }
 
-// baseLine says what the review compared with and what it found there.
-func baseLine(r *Report) string {
+// baseLine says what the review compared with and what it found there,
+// in Markdown.
+func baseLine(r *Report) string { return describeBase(r, true) }
+
+// describeBase is baseLine, in Markdown (pointing at the comment's
+// sections) or as plain text.
+func describeBase(r *Report, markdown bool) string {
 	b := r.Base
-	s := fmt.Sprintf("Compared with the base branch `%s` (`%s`)", mdCode(b.Ref), shortSHA(b.SHA))
+	below, foldedBelow, code := " (below)", "; folded below", "`"
+	if !markdown {
+		below, foldedBelow, code = "", "", ""
+	}
+	s := fmt.Sprintf("Compared with the base branch %s%s%s (%s%s%s)", code, mdCode(b.Ref), code, code, shortSHA(b.SHA), code)
 	var parts []string
 	if b.Existing > 0 {
 		blocking := "not blocking"
 		if r.FailScope == FailScopeAll {
 			blocking = "counted for fail-on: fail-scope all"
 		}
-		parts = append(parts, fmt.Sprintf("📋 %d finding%s already there (%s; folded below)", b.Existing, plural(b.Existing), blocking))
+		parts = append(parts, fmt.Sprintf("📋 %d finding%s already there (%s%s)", b.Existing, plural(b.Existing), blocking, foldedBelow))
 	}
 	if b.Fixed > 0 {
 		parts = append(parts, fmt.Sprintf("✅ %d fixed by this pull request", b.Fixed))
 	}
 	if d := r.SchemaDiff; d != nil && len(d.Changes) > 0 {
-		parts = append(parts, fmt.Sprintf("🧬 %d schema change%s (below)", len(d.Changes), plural(len(d.Changes))))
+		parts = append(parts, fmt.Sprintf("🧬 %d schema change%s%s", len(d.Changes), plural(len(d.Changes)), below))
 	}
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, " · ")

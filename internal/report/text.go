@@ -47,7 +47,10 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	fmt.Fprintf(b, "Stack:       %s · ORM: %s · driver: %s · testing: %s\n",
 		orDash(s.Environment), listOrNone(s.ORM), listOrNone(s.Driver), listOrNone(s.Testing))
 	if r.Compared() {
-		fmt.Fprintf(b, "Base:        %s\n", strings.TrimSuffix(strings.ReplaceAll(baseLine(r), "`", ""), "."))
+		fmt.Fprintf(b, "Base:        %s\n", strings.TrimSuffix(describeBase(r, false), "."))
+		for _, n := range r.Base.Notes {
+			fmt.Fprintf(b, "             %s\n", n)
+		}
 	}
 	if f := migrationFailure(r); f != "" {
 		fmt.Fprintf(b, "%s%s%s\n", c.red, f, c.reset)
