@@ -40,7 +40,7 @@ type Options struct {
 	MigrateCommand string
 	// Python is the interpreter that runs Alembic's model comparison
 	// (PGREVIEW_PYTHON); empty means find one.
-	Python  string
+	Python string
 	FailOn FailOn
 	// FailScope is which findings FailOn applies to: report.FailScopeNew
 	// (the default) or report.FailScopeAll.
