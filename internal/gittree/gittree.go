@@ -51,7 +51,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Missing {
-		return fmt.Sprintf("the base %s is not in the git repository of %s: check out with fetch-depth: 0 (actions/checkout), or run `git fetch origin %s` before pgreview", e.Ref, e.Dir, e.Ref)
+		// origin/main is fetched as main.
+		fetch := strings.TrimPrefix(e.Ref, "origin/")
+		return fmt.Sprintf("the base %s is not in the git repository of %s: check out with fetch-depth: 0 (actions/checkout), or run `git fetch origin %s` before pgreview", e.Ref, e.Dir, fetch)
 	}
 	return fmt.Sprintf("read the base %s from git in %s: %v", e.Ref, e.Dir, e.Err)
 }
