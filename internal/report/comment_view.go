@@ -62,6 +62,9 @@ type itemView struct {
 	// Existing counts the item's findings that the base branch has too,
 	// listed in the comment's "Already on the base branch" section.
 	Existing int
+	// OnlyExisting: the item fails on the base branch's findings alone;
+	// the pull request changes nothing about it.
+	OnlyExisting bool
 }
 
 // fold is how much a rendering leaves out to fit the size limit.
@@ -182,6 +185,7 @@ func newItemView(it Item, ticks map[string]string, f fold, compared bool) itemVi
 	if compared {
 		added, existing := newFirst(it.Findings)
 		iv.Shown, iv.Existing = added, len(existing)
+		iv.OnlyExisting = len(added) == 0 && len(existing) > 0 && it.Status == check.StatusFail
 	}
 	switch {
 	case isClear(it):
