@@ -29,6 +29,13 @@ func TestMain(m *testing.M) { enginetest.Main(m) }
 // committed on the branch feature, which stays checked out.
 func gitFixture(t testing.TB, archive string, sections ...string) string {
 	t.Helper()
+	return gitFixtureIn(t, archive, "", sections...)
+}
+
+// gitFixtureIn is gitFixture with the archive's files under sub, a
+// subdirectory of the repository.
+func gitFixtureIn(t testing.TB, archive, sub string, sections ...string) string {
+	t.Helper()
 	a, err := txtar.ParseFile(filepath.Join("testdata", "pullrequest", archive))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +54,7 @@ func gitFixture(t testing.TB, archive string, sections ...string) string {
 			if !ok {
 				continue
 			}
-			p := filepath.Join(dir, filepath.FromSlash(name))
+			p := filepath.Join(dir, sub, filepath.FromSlash(name))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -231,6 +238,49 @@ func TestPullRequestEditedMigration(t *testing.T) {
 	// tags is new; orders.note exists only in the edited file.
 	if got := strings.Join(changes, ", "); !strings.Contains(got, "added public.tags") || strings.Contains(got, "note") {
 		t.Errorf("schema diff: %s", got)
+	}
+}
+
+// TestPullRequestSubdirectory: the reviewed directory is a subdirectory
+// of the repository; the base is read from the same subdirectory.
+func TestPullRequestSubdirectory(t *testing.T) {
+	dir := gitFixtureIn(t, "orders.txtar", "services/orders", "pr")
+	rep := reviewPR(t, filepath.Join(dir, "services", "orders"), review.FailOn(check.Critical), "")
+	gotNew := keys(rep.Findings, func(f check.Finding) bool { return f.New })
+	if !contains(gotNew, "index-not-concurrent db/migrations/0003_orders_status.up.sql") || !contains(gotNew, "committed-credentials app/settings.py") {
+		t.Errorf("new findings: %v", gotNew)
+	}
+	if old := keys(rep.Findings, func(f check.Finding) bool { return !f.New }); !contains(old, "fk-without-index db/migrations/0002_orders.up.sql") {
+		t.Errorf("base findings: %v", old)
+	}
+	if rep.Migrations.BaseApplied != 2 || len(rep.SchemaDiff.Changes) != 2 {
+		t.Errorf("base applied %d, schema diff %+v", rep.Migrations.BaseApplied, rep.SchemaDiff)
+	}
+}
+
+// TestPullRequestBaseDoesNotApply: when the base's history fails, the
+// pull request's is applied from an empty database, and the report says
+// why the schema was not diffed.
+func TestPullRequestBaseDoesNotApply(t *testing.T) {
+	dir := gitFixture(t, "broken-base.txtar", "pr")
+	rep := reviewPR(t, dir, review.FailOn(check.Critical), "")
+	m := rep.Migrations
+	if m.Failed != nil || m.Applied != 3 || !m.Roundtrip.OK {
+		t.Errorf("migrations: %+v (failed %+v)", m, m.Failed)
+	}
+	if len(rep.Base.Notes) == 0 || !strings.Contains(rep.Base.Notes[0], "0002_users_email fails at db/migrations/0002_users_email.up.sql:1") {
+		t.Errorf("notes: %v", rep.Base.Notes)
+	}
+	if rep.SchemaDiff.Unavailable == "" || len(rep.SchemaDiff.Changes) != 0 {
+		t.Errorf("schema diff: %+v", rep.SchemaDiff)
+	}
+	if rep.Base.Fixed == 0 {
+		t.Error("the base's failing migration is not counted as fixed")
+	}
+	for _, f := range rep.Findings {
+		if f.Check == "migration-fails" {
+			t.Errorf("the head's history applies: %s", f.Message)
+		}
 	}
 }
 
