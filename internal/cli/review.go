@@ -100,7 +100,7 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		opts.Python = env.Getenv("PGREVIEW_PYTHON")
 		opts.Session = env.Getenv("PGREVIEW_SESSION")
 	}
-	if opts.Base, opts.BaseName, err = baseOf(env, f); err != nil {
+	if opts.Base, opts.BaseName, err = baseOf(ctx, env, f, dir); err != nil {
 		fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
 		return ExitUsage
 	}

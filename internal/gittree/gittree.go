@@ -103,6 +103,12 @@ func Export(ctx context.Context, dir, ref string, keep func(path string) bool) (
 	return t, nil
 }
 
+// InWorkTree reports whether dir is inside a git work tree.
+func InWorkTree(ctx context.Context, dir string) bool {
+	out, err := git(ctx, dir, "rev-parse", "--is-inside-work-tree")
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
 // locate finds the top of the work tree holding dir and dir's path in it.
 func locate(ctx context.Context, dir string) (top, prefix string, err error) {
 	out, err := git(ctx, dir, "rev-parse", "--show-toplevel", "--show-prefix")

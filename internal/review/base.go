@@ -44,6 +44,12 @@ func openBase(ctx context.Context, opts Options) (*baseSide, error) {
 	// The base's own history problems are its own; the head's config
 	// decides where the history is, so both sides find the same one.
 	b.plan, _ = migrate.Detect(r, migrationsConfig(opts))
+	if b.plan != nil {
+		// The base's migrations have all run where the base is deployed:
+		// its lock hazards are history, never matched against the head's
+		// (which are the pull request's alone), nor counted as fixed.
+		b.plan.Base = b.history(b.plan)
+	}
 	opts.Log("base %s (%s): %d files", b.name, shortSHA(tree.SHA), len(r.Files()))
 	return b, nil
 }

@@ -35,7 +35,9 @@ func (c *comparison) markNew(opts Options, head *repo.Repo, results []check.Resu
 	for i := range results {
 		for j := range results[i].Findings {
 			f := &results[i].Findings[j]
-			f.ComputeFingerprint()
+			if f.Fingerprint == "" {
+				f.ComputeFingerprint()
+			}
 			if left[f.Fingerprint] > 0 {
 				left[f.Fingerprint]--
 				f.New = false
@@ -52,8 +54,10 @@ func (c *comparison) markNew(opts Options, head *repo.Repo, results []check.Resu
 // checkout: a message that names the exported tree's directory names the
 // checkout instead.
 func baseFingerprint(f check.Finding, baseRoot, headRoot string) string {
+	if f.Fingerprint != "" {
+		return f.Fingerprint
+	}
 	f.Message = strings.ReplaceAll(f.Message, baseRoot, headRoot)
-	f.Fix = ""
 	f.ComputeFingerprint()
 	return f.Fingerprint
 }

@@ -46,9 +46,10 @@ func runLiveCompared(ctx context.Context, opts Options, r *repo.Repo, plan *migr
 }
 
 // liveOnBase applies the base branch's history once, untraced, and reads
-// its schema; snapshots it into a template database; then applies only
-// the pull request's new migrations on top, traced and round-tripped (a
-// round trip that leaves the database changed restores the snapshot).
+// its schema; snapshots it into a template database when the pull request
+// has migrations; then applies only those on top, traced and
+// round-tripped (a round trip that leaves the database changed restores
+// the snapshot).
 // That is the order production will see them in. An edited migration is
 // not re-applied: databases migrated from the base keep its base version
 // (migration-edited reports the edit).
@@ -84,12 +85,15 @@ func liveOnBase(ctx context.Context, pg *engine.Postgres, head *repo.Repo, plan 
 		return out
 	}
 
-	snap := derivedName(pg.Database, "_base")
-	if err := pg.Snapshot(ctx, snap); err != nil {
-		out.head.Unavailable = fmt.Sprintf("snapshot the base branch's schema: %v", err)
-		return out
+	snap := ""
+	if plan != nil && len(plan.Pending().Migrations) > 0 {
+		snap = derivedName(pg.Database, "_base")
+		if err := pg.Snapshot(ctx, snap); err != nil {
+			out.head.Unavailable = fmt.Sprintf("snapshot the base branch's schema: %v", err)
+			return out
+		}
+		defer dropDatabase(ctx, pg, snap, log)
 	}
-	defer dropDatabase(ctx, pg, snap, log)
 	var wg sync.WaitGroup
 	if needsComparison(base.repo, base.plan) {
 		// The model and dump comparisons of the base run on a copy of its
