@@ -26,3 +26,21 @@ func TestTextPullRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFBaselineState: in a pull request review each SARIF result says
+// whether the base branch has it (code scanning shows new alerts apart).
+func TestSARIFBaselineState(t *testing.T) {
+	var b strings.Builder
+	if err := WriteSARIF(&b, readFixture(t, "pull-request.json"), nil); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	if strings.Count(got, `"baselineState": "new"`) != 2 || strings.Count(got, `"baselineState": "unchanged"`) != 3 {
+		t.Errorf("baseline states:\n%s", got)
+	}
+	b.Reset()
+	WriteSARIF(&b, readFixture(t, "findings.json"), nil)
+	if strings.Contains(b.String(), "baselineState") {
+		t.Error("a review without a base has no baseline state")
+	}
+}
