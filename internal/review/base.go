@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pgreview/pgreview/internal/gittree"
 	"github.com/pgreview/pgreview/internal/migrate"
@@ -66,7 +67,7 @@ func (b *baseSide) Close() {
 func (b *baseSide) history(plan *migrate.Plan) *migrate.Base {
 	files := map[string][]byte{}
 	for _, p := range b.tree.Paths {
-		if plan.Dir == "." || len(p) > len(plan.Dir) && p[:len(plan.Dir)+1] == plan.Dir+"/" {
+		if plan.Dir == "." || strings.HasPrefix(p, plan.Dir+"/") {
 			if f := b.repo.File(p); f != nil {
 				if content, err := f.Bytes(); err == nil {
 					files[p] = content
