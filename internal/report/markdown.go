@@ -128,6 +128,12 @@ func migrationsLine(r *Report) string {
 		return "none found"
 	}
 	s := fmt.Sprintf("%s · `%s` · %d/%d applied", m.Tool, m.Dir, m.Applied, m.Found)
+	if r.Compared() {
+		s += fmt.Sprintf(" · %d new in this pull request", len(m.New))
+		if len(m.Edited) > 0 {
+			s += fmt.Sprintf(" · 🔴 %d edited", len(m.Edited))
+		}
+	}
 	if m.Failed != nil {
 		s += " · ❌ failed"
 	}
