@@ -20,6 +20,17 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 		"output":    outputCmd,
 		"bigreport": bigReportCmd,
 		"size":      sizeCmd,
+		// gitsha VAR DIR REF: set $VAR to the commit REF names in DIR.
+		"gitsha": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 || neg {
+				ts.Fatalf("usage: gitsha VAR DIR REF")
+			}
+			out, err := exec.Command("git", "-C", ts.MkAbs(args[1]), "rev-parse", "--verify", args[2]+"^{commit}").CombinedOutput()
+			if err != nil {
+				ts.Fatalf("git rev-parse %s: %v\n%s", args[2], err, out)
+			}
+			ts.Setenv(args[0], strings.TrimSpace(string(out)))
+		},
 		// jsonpath FILE PATH WANT: the value at a dotted path of a JSON file
 		// equals WANT. Paths index arrays with numbers: findings.0.check.
 		"jsonpath": func(ts *testscript.TestScript, neg bool, args []string) {

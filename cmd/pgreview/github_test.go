@@ -48,6 +48,7 @@ func fakeOf(ts *testscript.TestScript) *githubtest.Fake {
 //	github reset                        forget the requests so far
 //	github fail METHOD PATH STATUS TIMES [MESSAGE]  fault injection
 //	github check                        no request was wrong
+//	github event FILE REPO N BASESHA HEADSHA BASEREF  write a pull_request payload
 func githubCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: github start|pr|comment|filler|tick|body|comments|calls|reset|fail|check ...")
@@ -134,6 +135,15 @@ func githubCmd(ts *testscript.TestScript, neg bool, args []string) {
 			msg = strings.Join(args[5:], " ")
 		}
 		fakeOf(ts).FailNext(args[1], args[2], num(args[3]), num(args[4]), msg, nil)
+	case "event":
+		want(6)
+		payload := fmt.Sprintf(`{"action": "synchronize", "number": %d, "pull_request": {"number": %d,
+  "base": {"sha": %q, "ref": %q, "repo": {"full_name": %q}},
+  "head": {"sha": %q, "ref": "feature", "repo": {"full_name": %q}}}, "repository": {"full_name": %q}}
+`, num(args[3]), num(args[3]), args[4], args[6], args[2], args[5], args[2], args[2])
+		if err := os.WriteFile(ts.MkAbs(args[1]), []byte(payload), 0o644); err != nil {
+			ts.Fatalf("%v", err)
+		}
 	case "check":
 		problems := fakeOf(ts).Problems()
 		if (len(problems) == 0) == neg {

@@ -99,17 +99,25 @@ func foldItem(area *Area, item *Item, rs []Result) ItemResult {
 	return ir
 }
 
+// Counts are findings counted per severity.
+type Counts struct {
+	Critical  int `json:"critical"`
+	Important int `json:"important"`
+	Good      int `json:"good"`
+	Info      int `json:"info"`
+}
+
 // Summary counts findings per severity.
 type Summary struct {
-	Critical  int  `json:"critical"`
-	Important int  `json:"important"`
-	Good      int  `json:"good"`
-	Info      int  `json:"info"`
-	Blocking  bool `json:"blocking"`
+	Counts
+	Blocking bool `json:"blocking"`
+	// New counts only the findings that are new: set when the review
+	// compared the pull request with its base branch.
+	New *Counts `json:"new,omitempty"`
 }
 
 // Count adds a finding of severity s.
-func (s *Summary) Count(sev Severity) {
+func (s *Counts) Count(sev Severity) {
 	switch sev {
 	case Critical:
 		s.Critical++
@@ -123,7 +131,7 @@ func (s *Summary) Count(sev Severity) {
 }
 
 // Of returns the count for one severity.
-func (s Summary) Of(sev Severity) int {
+func (s Counts) Of(sev Severity) int {
 	switch sev {
 	case Critical:
 		return s.Critical
@@ -136,3 +144,6 @@ func (s Summary) Of(sev Severity) int {
 	}
 	return 0
 }
+
+// Total is the number of findings counted.
+func (s Counts) Total() int { return s.Critical + s.Important + s.Good + s.Info }

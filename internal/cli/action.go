@@ -29,6 +29,7 @@ func reviewInputs(f *reviewFlags) map[string]*string {
 		"fail-on": &f.failOn, "engine": &f.engine, "database-url": &f.databaseURL,
 		"config": &f.configFile, "postgres-image": &f.image, "migrate-command": &f.migrateCommand,
 		"comment": &f.comment, "annotations": &f.annotations, "sarif-file": &f.sarifFile,
+		"base": &f.base, "fail-scope": &f.failScope,
 	}
 }
 
@@ -124,7 +125,7 @@ func blockingLine(r *report.Report) string {
 		why = "findings at or above fail-on " + r.FailOn
 	}
 	for _, f := range r.Findings {
-		if f.Severity >= failOnSeverity(r.FailOn) && f.New {
+		if f.Severity >= failOnSeverity(r.FailOn) && r.BlocksScope(f) {
 			where := f.Location.String()
 			if where != "" {
 				where = " at " + where

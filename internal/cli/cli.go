@@ -83,6 +83,8 @@ Setup Review checklist.
 
 Usage:
   pgreview review [flags] [DIR]     review the repository at DIR (default .)
+  pgreview review --base REF [DIR]  review a change: only what it adds against
+                                    REF is new and blocks (automatic in Actions)
   pgreview comment --report FILE --repo OWNER/NAME --pr N
                                     post a saved JSON report as the PR comment
                                     (fork PRs: from a workflow_run job)

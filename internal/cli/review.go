@@ -25,6 +25,8 @@ type reviewFlags struct {
 	timeout                                                                               time.Duration
 	// GitHub Actions only (see action.go).
 	comment, annotations, sarifFile, reportFile string
+	// Pull request reviews (see base.go).
+	base, failScope string
 }
 
 func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
@@ -38,6 +40,8 @@ func parseReviewFlags(env *Env, args []string) (*reviewFlags, string, error) {
 	fs.StringVar(&f.configFile, "config", "", "config `FILE` (default DIR/.pgreview.yml)")
 	fs.StringVar(&f.image, "postgres-image", "", "Postgres image for testcontainers (default: the repo's compose db service, else its CI postgres service, else postgres:<major>)")
 	fs.StringVar(&f.migrateCommand, "migrate-command", "", "run this command to apply migrations, with DATABASE_URL set")
+	fs.StringVar(&f.base, "base", "", "review DIR as a pull request against this git `REF` (its base branch): findings the base has too are not new, only the new migrations are traced (default in GitHub Actions: the pull request's base commit; none: review everything as new)")
+	fs.StringVar(&f.failScope, "fail-scope", "new", "which findings --fail-on applies to: new (absent on the base branch) or all")
 	fs.StringVar(&f.color, "color", "auto", "colour in text output: auto, always or never")
 	fs.BoolVar(&f.verbose, "v", false, "report progress on stderr")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up after this long (default: config, else 10m)")
@@ -96,6 +100,10 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 		opts.Python = env.Getenv("PGREVIEW_PYTHON")
 		opts.Session = env.Getenv("PGREVIEW_SESSION")
 	}
+	if opts.Base, opts.BaseName, err = baseOf(ctx, env, f, dir); err != nil {
+		fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
+		return ExitUsage
+	}
 	if f.verbose {
 		opts.Log = func(format string, args ...any) { fmt.Fprintf(env.Stderr, "pgreview: "+format+"\n", args...) }
 	}
@@ -112,6 +120,11 @@ func runReview(ctx context.Context, env *Env, args []string) int {
 	out, err := review.Run(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "pgreview review: %v\n", err)
+		var be *review.BaseError
+		if errors.As(err, &be) {
+			annotateBaseError(env, be)
+			return ExitUsage
+		}
 		return ExitNoReview
 	}
 	if err := writeReport(env, f, out.Report, all); err != nil {
@@ -196,10 +209,14 @@ func reviewOptions(f *reviewFlags, dir string, cfg *config.Config, all []*check.
 	if err != nil {
 		return review.Options{}, err
 	}
+	scope, err := review.ParseFailScope(f.failScope)
+	if err != nil {
+		return review.Options{}, err
+	}
 	return review.Options{
 		Dir: dir, Config: cfg, Checks: all, Engine: kind,
 		DatabaseURL: f.databaseURL, Image: f.image, MigrateCommand: f.migrateCommand,
-		FailOn: failOn, Version: Version,
+		FailOn: failOn, FailScope: scope, Version: Version,
 	}, nil
 }
 

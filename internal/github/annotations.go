@@ -31,9 +31,10 @@ func levelOf(s check.Severity) string {
 	return "notice"
 }
 
-// ChooseAnnotations picks at most perLevel findings for each level:
-// worst first, and among equals those on the PR's changed lines, then in
-// its changed files, then new before pre-existing ones. changed may be nil.
+// ChooseAnnotations picks at most perLevel findings for each level: the
+// pull request's own findings before the base branch's, then worst first,
+// and among equals those on the PR's changed lines, then in its changed
+// files. changed may be nil.
 func ChooseAnnotations(findings []check.Finding, changed ChangedLines, perLevel int) []Annotation {
 	type cand struct {
 		f     check.Finding
@@ -71,14 +72,14 @@ func ChooseAnnotations(findings []check.Finding, changed ChangedLines, perLevel 
 		cs := byLevel[lvl]
 		sort.SliceStable(cs, func(i, j int) bool {
 			a, b := cs[i], cs[j]
+			if a.f.New != b.f.New {
+				return a.f.New
+			}
 			if a.f.Severity != b.f.Severity {
 				return a.f.Severity > b.f.Severity
 			}
 			if a.place != b.place {
 				return a.place < b.place
-			}
-			if a.f.New != b.f.New {
-				return a.f.New
 			}
 			return a.order < b.order
 		})
@@ -93,10 +94,11 @@ func ChooseAnnotations(findings []check.Finding, changed ChangedLines, perLevel 
 			if c.f.Fix != "" {
 				msg += "\nFix: " + c.f.Fix
 			}
-			out = append(out, Annotation{
-				Level: lvl, File: c.file, Line: c.line, Message: msg,
-				Title: fmt.Sprintf("pgreview %s: %s (item %s)", c.f.Severity, c.f.Check, c.f.Item),
-			})
+			title := fmt.Sprintf("pgreview %s: %s (item %s)", c.f.Severity, c.f.Check, c.f.Item)
+			if !c.f.New {
+				title += ", already on the base branch"
+			}
+			out = append(out, Annotation{Level: lvl, File: c.file, Line: c.line, Message: msg, Title: title})
 		}
 	}
 	return out

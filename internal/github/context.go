@@ -29,6 +29,8 @@ type Context struct {
 	PR      int
 	BaseSHA string
 	HeadSHA string
+	// BaseRef is the branch the pull request merges into ("main").
+	BaseRef string
 	// Fork is true when the PR comes from another repository: its token is
 	// read-only unless the repository says otherwise.
 	Fork bool
@@ -41,6 +43,7 @@ type event struct {
 		Number int `json:"number"`
 		Base   struct {
 			SHA  string `json:"sha"`
+			Ref  string `json:"ref"`
 			Repo *struct {
 				FullName string `json:"full_name"`
 			} `json:"repo"`
@@ -92,7 +95,7 @@ func ContextFromEnv(getenv func(string) string) (*Context, error) {
 		if c.PR == 0 {
 			c.PR = ev.Number
 		}
-		c.BaseSHA, c.HeadSHA = pr.Base.SHA, pr.Head.SHA
+		c.BaseSHA, c.HeadSHA, c.BaseRef = pr.Base.SHA, pr.Head.SHA, pr.Base.Ref
 		// A deleted fork leaves head.repo null: still a fork.
 		c.Fork = pr.Head.Repo == nil || (pr.Base.Repo != nil && pr.Head.Repo.FullName != pr.Base.Repo.FullName)
 	}

@@ -88,6 +88,15 @@ func (p Publication) setOutputs() {
 	p.output("important", strconv.Itoa(s.Important))
 	p.output("good", strconv.Itoa(s.Good))
 	p.output("info", strconv.Itoa(s.Info))
+	// The pull request's own findings; every finding without a base.
+	added := s.Counts
+	if s.New != nil {
+		added = *s.New
+	}
+	p.output("new-critical", strconv.Itoa(added.Critical))
+	p.output("new-important", strconv.Itoa(added.Important))
+	p.output("new-good", strconv.Itoa(added.Good))
+	p.output("new-info", strconv.Itoa(added.Info))
 	p.output("blocking", strconv.FormatBool(s.Blocking))
 	p.output("report-path", p.ReportPath)
 }

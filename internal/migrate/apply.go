@@ -24,6 +24,20 @@ type ApplyOptions struct {
 	RoundTrip bool
 	// Env is the environment of processes the runner starts (nil: ours).
 	Env []string
+	// Template is the database the review database was created from, and
+	// what a round trip that leaves it changed restores before replaying
+	// this plan's ups: a snapshot of the base branch's schema when only a
+	// pull request's migrations are applied on top of it. Empty means
+	// template1 (an empty database).
+	Template string
+}
+
+// template is the database a rebuild starts from.
+func (o ApplyOptions) template() string {
+	if o.Template == "" {
+		return "template1"
+	}
+	return o.Template
 }
 
 // Apply runs every migration of plan, in order, over one connection to

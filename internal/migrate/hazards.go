@@ -69,6 +69,9 @@ type hazardCache struct {
 
 // HazardsOf analyses the history: the applied migrations with what the
 // trace recorded, the others (or all, when no database ran) from their SQL.
+// When the plan knows its base branch, only the pull request's new
+// migrations are analysed: the others have run against production data
+// already (an edited one never runs again there).
 func HazardsOf(plan *Plan, res *Result) []Hazard {
 	if plan == nil {
 		return nil
@@ -82,6 +85,9 @@ func HazardsOf(plan *Plan, res *Result) []Hazard {
 	}
 	var out []Hazard
 	for _, m := range plan.Migrations {
+		if !plan.IsNew(m) {
+			continue
+		}
 		var ops []*op
 		isTraced := false
 		if s, ok := applied[m]; ok && traced {

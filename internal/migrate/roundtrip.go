@@ -187,8 +187,9 @@ func (a *applyRun) roundTripFull(i int, m *Migration) error {
 }
 
 // rebuild brings the database back to "migrations 0..i applied" after a
-// round trip left it in another state: a fresh database from template1,
-// the trace, and the ups replayed.
+// round trip left it in another state: a fresh database from the template
+// (template1, or the base branch's snapshot), the trace, and the ups
+// replayed.
 func (a *applyRun) rebuild(i int, want Schema) error {
 	ctx := a.ctx
 	a.opts.Log("round trip of %s left the database changed; rebuilding it", a.plan.Migrations[i].ID())
@@ -196,7 +197,7 @@ func (a *applyRun) rebuild(i int, want Schema) error {
 	a.applier = nil
 	a.conn.Close(ctx)
 	a.conn = nil
-	if err := a.pg.Restore(ctx, "template1"); err != nil {
+	if err := a.pg.Restore(ctx, a.opts.template()); err != nil {
 		return fmt.Errorf("rebuild the review database after a failed round trip: %w", err)
 	}
 	conn, err := pgx.Connect(ctx, a.pg.URL)

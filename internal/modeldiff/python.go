@@ -48,6 +48,19 @@ func interpreters(r *repo.Repo, configured string) []string {
 	return out
 }
 
+// RepoPython is the interpreter of the repo's own virtualenv (.venv, venv
+// or env), or "" when it has none. A pull request's base, exported from
+// git, has no virtualenv: its comparison uses the checkout's.
+func RepoPython(r *repo.Repo) string {
+	for _, venv := range []string{".venv", "venv", "env"} {
+		p := filepath.Join(r.Root, venv, "bin", "python")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
 // run tries each interpreter until one can import Alembic and the models.
 // An interpreter that lacks a module is skipped; any other error ends the
 // attempt, since another interpreter would fail the same way.

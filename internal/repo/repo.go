@@ -258,3 +258,30 @@ func LineOf(content []byte, offset int) int {
 func Memo[T any](r *Repo, key string, build func() T) T {
 	return cached(r, "memo:"+key, build)
 }
+
+// OpenCommit lists the files of a commit exported under root (paths are
+// what was exported, slash-separated): the base of a pull request. Every
+// file counts as tracked, as it was in the commit, so checks judge it as
+// they judge the checkout ("committed", not "not covered by .gitignore").
+func OpenCommit(root string, paths []string) (*Repo, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	r := &Repo{Root: root, Git: true, index: map[string]*File{}}
+	for _, p := range filterSkipped(root, append([]string(nil), paths...)) {
+		f := r.newFile(p)
+		if f == nil {
+			continue
+		}
+		f.Tracked = true
+		r.files = append(r.files, f)
+		r.index[f.Path] = f
+	}
+	sort.Slice(r.files, func(i, j int) bool { return r.files[i].Path < r.files[j].Path })
+	return r, nil
+}
+
+// Skipped reports whether discovery never lists the slash-separated path:
+// it is under VCS data, dependencies or a virtualenv.
+func Skipped(path string) bool { return underSkipped(path) }

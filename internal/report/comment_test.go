@@ -193,3 +193,88 @@ func TestCommentCutAsLastResort(t *testing.T) {
 		t.Errorf("the cut lost the marker")
 	}
 }
+
+// TestCommentPullRequestGolden renders a pull request review: the new
+// findings in the checklist, the schema diff, and the findings the base
+// branch has too folded under their own heading.
+func TestCommentPullRequestGolden(t *testing.T) {
+	r := readFixture(t, "pull-request.json")
+	got, err := RenderMarkdown(r, MarkdownOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "pull-request.md", got)
+	newAt := strings.Index(got, "<sub>`add-column-default-rewrite`</sub>")
+	diffAt := strings.Index(got, "### 🧬 This PR changes the schema")
+	baseAt := strings.Index(got, "<summary>📋 <b>Already on the base branch</b>")
+	if newAt < 0 || diffAt < 0 || baseAt < 0 || !(newAt < diffAt && diffAt < baseAt) {
+		t.Errorf("want the new findings, then the schema diff, then the base's findings: at %d, %d, %d", newAt, diffAt, baseAt)
+	}
+	// A finding the base has is listed once, in the folded section.
+	if n := strings.Count(got, "secret-in-compose"); n != 1 {
+		t.Errorf("secret-in-compose listed %d times", n)
+	}
+
+	folded, err := RenderMarkdown(r, MarkdownOptions{Limit: 11600, FullReport: "`pgreview-report.json`"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(folded) > 11600 {
+		t.Errorf("len = %d, over the limit", len(folded))
+	}
+	golden(t, "pull-request-folded.md", folded)
+}
+
+// TestCommentPullRequestTicksAndLimit: folding a pull request review keeps
+// every finding accounted for, and human ticks survive it.
+func TestCommentPullRequestTicksAndLimit(t *testing.T) {
+	r := manyFindings(3000)
+	r.Base = &Base{Ref: "main", SHA: strings.Repeat("a", 40)}
+	for i := range r.Items {
+		for j := range r.Items[i].Findings {
+			f := &r.Items[i].Findings[j]
+			f.New = j%3 == 0
+		}
+	}
+	r.SchemaDiff = &SchemaDiff{}
+	for i := 0; i < 500; i++ {
+		r.SchemaDiff.Changes = append(r.SchemaDiff.Changes, SchemaChange{Action: "added", Kind: "table", Object: fmt.Sprintf("public.t%d", i), SQL: fmt.Sprintf("CREATE TABLE public.t%d (id bigint NOT NULL)", i)})
+	}
+	r.Items[1].Status, r.Items[1].Severity, r.Items[1].Findings = check.StatusManual, "", nil
+	r.Finalize(func(f check.Finding) bool { return f.New && f.Severity == check.Critical })
+	total := len(r.Findings)
+	for _, f := range r.Findings {
+		if !f.New {
+			r.Base.Existing++
+		}
+	}
+	first, err := RenderMarkdown(r, MarkdownOptions{Limit: 65536})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) > 65536 {
+		t.Fatalf("comment is %d characters", len(first))
+	}
+	shown := len(findingLine.FindAllString(first, -1))
+	folded := 0
+	for _, m := range foldedCount.FindAllStringSubmatch(first, -1) {
+		var k int
+		fmt.Sscan(m[1], &k)
+		folded += k
+	}
+	if shown+folded != total {
+		t.Errorf("%d listed + %d folded != %d", shown, folded, total)
+	}
+	if !strings.Contains(first, "schema_diff") {
+		t.Errorf("the folded schema diff does not say where the rest is")
+	}
+	id := r.Items[1].ID
+	ticked := strings.Replace(first, "- [ ] **"+id+"**", "- [x] **"+id+"**", 1)
+	if ticked == first {
+		t.Fatalf("no open box for %s", id)
+	}
+	again, _ := RenderMarkdown(r, MarkdownOptions{Limit: 65536, Ticks: TicksFrom(ticked)})
+	if !strings.Contains(again, "- [x] **"+id+"**") {
+		t.Errorf("the tick on %s was lost", id)
+	}
+}

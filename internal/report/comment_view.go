@@ -35,6 +35,11 @@ type commentView struct {
 	Folded     int // findings not listed
 	Total      int // findings in the report
 	FullReport string
+	// Existing lists, by item, the findings the base branch has too; they
+	// are folded away under their own heading (pull request reviews).
+	Existing []existingView
+	// Schema is the pull request's schema diff, as lines of a diff block.
+	Schema *schemaView
 }
 
 type areaView struct {
@@ -54,6 +59,12 @@ type itemView struct {
 	// Mark is the hidden fingerprint comment that lets the next run tell
 	// whether a human tick still applies; only manual items carry one.
 	Mark string
+	// Existing counts the item's findings that the base branch has too,
+	// listed in the comment's "Already on the base branch" section.
+	Existing int
+	// OnlyExisting: the item fails on the base branch's findings alone;
+	// the pull request changes nothing about it.
+	OnlyExisting bool
 }
 
 // fold is how much a rendering leaves out to fit the size limit.
@@ -66,19 +77,25 @@ type fold struct {
 	// Lists folds warnings and suppressions to counts, and evidence and
 	// notes beyond the first.
 	Lists bool
+	// MaxExisting caps the findings listed per item in the "Already on
+	// the base branch" section, which folds before the pull request's
+	// own findings do (-1: no cap).
+	MaxExisting int
+	// MaxChanges caps the lines of the schema diff (-1: no cap).
+	MaxChanges int
 }
 
 // foldLevels go from nothing folded to everything folded that can be.
 var foldLevels = []fold{
-	{level: 0, MaxFindings: -1},
-	{level: 1, Passing: true, MaxFindings: -1},
-	{level: 2, Passing: true, MaxFindings: 20},
-	{level: 3, Passing: true, MaxFindings: 10, Lists: true},
-	{level: 4, Passing: true, MaxFindings: 5, Lists: true},
-	{level: 5, Passing: true, MaxFindings: 3, Lists: true},
-	{level: 6, Passing: true, MaxFindings: 2, Lists: true},
-	{level: 7, Passing: true, MaxFindings: 1, Lists: true},
-	{level: 8, Passing: true, MaxFindings: 0, Lists: true},
+	{level: 0, MaxFindings: -1, MaxExisting: -1, MaxChanges: -1},
+	{level: 1, Passing: true, MaxFindings: -1, MaxExisting: 5, MaxChanges: 200},
+	{level: 2, Passing: true, MaxFindings: 20, MaxExisting: 3, MaxChanges: 100},
+	{level: 3, Passing: true, MaxFindings: 10, Lists: true, MaxExisting: 1, MaxChanges: 50},
+	{level: 4, Passing: true, MaxFindings: 5, Lists: true, MaxExisting: 0, MaxChanges: 20},
+	{level: 5, Passing: true, MaxFindings: 3, Lists: true, MaxExisting: 0, MaxChanges: 10},
+	{level: 6, Passing: true, MaxFindings: 2, Lists: true, MaxExisting: 0, MaxChanges: 5},
+	{level: 7, Passing: true, MaxFindings: 1, Lists: true, MaxExisting: 0, MaxChanges: 5},
+	{level: 8, Passing: true, MaxFindings: 0, Lists: true, MaxExisting: 0, MaxChanges: 0},
 }
 
 // WriteMarkdown renders the PR comment in full.
@@ -134,24 +151,42 @@ func fullReport(opts MarkdownOptions) string {
 
 func newCommentView(r *Report, opts MarkdownOptions, f fold) *commentView {
 	v := &commentView{Report: r, Fold: f, Total: len(r.Findings), FullReport: fullReport(opts)}
+	order := orderedItems
+	if r.Compared() {
+		order = orderedItemsNewFirst
+		v.Schema = newSchemaView(r.SchemaDiff, f)
+	}
 	for _, a := range r.Areas() {
 		av := areaView{AreaView: a}
-		for _, it := range orderedItems(a.Items) {
+		for _, it := range order(a.Items) {
 			if f.Passing && isClear(it) {
 				av.Passing = append(av.Passing, it.ID)
 				continue
 			}
-			iv := newItemView(it, opts.Ticks, f)
+			iv := newItemView(it, opts.Ticks, f, r.Compared())
 			v.Folded += iv.Hidden
 			av.Items = append(av.Items, iv)
 		}
 		v.Areas = append(v.Areas, av)
 	}
+	if r.Compared() {
+		for _, it := range orderedItems(r.Items) {
+			if ev, ok := newExistingView(it, f); ok {
+				v.Folded += ev.Hidden
+				v.Existing = append(v.Existing, ev)
+			}
+		}
+	}
 	return v
 }
 
-func newItemView(it Item, ticks map[string]string, f fold) itemView {
+func newItemView(it Item, ticks map[string]string, f fold, compared bool) itemView {
 	iv := itemView{Item: it, Box: " ", Shown: it.Findings, Evidence: it.Evidence, Notes: it.Notes}
+	if compared {
+		added, existing := newFirst(it.Findings)
+		iv.Shown, iv.Existing = added, len(existing)
+		iv.OnlyExisting = len(added) == 0 && len(existing) > 0 && it.Status == check.StatusFail
+	}
 	switch {
 	case isClear(it):
 		iv.Box = "x"

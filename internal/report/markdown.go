@@ -31,6 +31,11 @@ var commentTmpl = template.Must(template.New("comment.md.tmpl").Funcs(template.F
 	"ordered":     orderedItems,
 	"allPass":     allPass,
 	"join":        strings.Join,
+	// pull request reviews (comment_pr.go)
+	"headlineCompared": headlineCompared,
+	"baseLine":         baseLine,
+	"newCounts":        newCounts,
+	"noNew":            noNew,
 }).ParseFS(templates, "templates/comment.md.tmpl"))
 
 // renderComment executes the template on one view of the report.
@@ -123,6 +128,12 @@ func migrationsLine(r *Report) string {
 		return "none found"
 	}
 	s := fmt.Sprintf("%s · `%s` · %d/%d applied", m.Tool, m.Dir, m.Applied, m.Found)
+	if r.Compared() {
+		s += fmt.Sprintf(" · %d new in this pull request", len(m.New))
+		if len(m.Edited) > 0 {
+			s += fmt.Sprintf(" · 🔴 %d edited", len(m.Edited))
+		}
+	}
 	if m.Failed != nil {
 		s += " · ❌ failed"
 	}
@@ -175,6 +186,20 @@ func allPass(r *Report) bool {
 	}
 	for _, it := range r.Items {
 		if it.Status == check.StatusFail || it.Status == check.StatusError {
+			return false
+		}
+	}
+	return true
+}
+
+// noNew reports whether a pull request review found nothing new: no new
+// finding and no item that broke.
+func noNew(r *Report) bool {
+	if r.Summary.New != nil && r.Summary.New.Total() > 0 {
+		return false
+	}
+	for _, it := range r.Items {
+		if it.Status == check.StatusError {
 			return false
 		}
 	}

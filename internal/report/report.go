@@ -3,6 +3,8 @@
 package report
 
 import (
+	"sort"
+
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/migrate"
 	"github.com/pgreview/pgreview/internal/repo"
@@ -26,6 +28,15 @@ type Report struct {
 	Summary       check.Summary      `json:"summary"`
 	// FailOn is the severity that blocks ("never" for none).
 	FailOn string `json:"fail_on"`
+	// FailScope is which findings FailOn applies to: "new" (the default)
+	// or "all".
+	FailScope string `json:"fail_scope"`
+	// Base is the base branch a pull request review compared with; null
+	// when the repository was reviewed on its own.
+	Base *Base `json:"base"`
+	// SchemaDiff is what the pull request changes in the schema; null
+	// without a base.
+	SchemaDiff *SchemaDiff `json:"schema_diff"`
 	// Blocking lists why the review blocks, one line per reason.
 	BlockingReasons []string `json:"blocking_reasons,omitempty"`
 }
@@ -60,6 +71,13 @@ type Migrations struct {
 	Failed     *migrate.Failure `json:"failed"`
 	Roundtrip  Roundtrip        `json:"roundtrip"`
 	DurationMS int64            `json:"duration_ms"`
+	// New lists the migrations the pull request adds (IDs), Edited the
+	// ones it changes although the base branch has them; BaseApplied is
+	// how many of the base's migrations were applied before the new ones.
+	// Set when the review compared with a base branch.
+	New         []string `json:"new,omitempty"`
+	Edited      []string `json:"edited,omitempty"`
+	BaseApplied int      `json:"base_applied,omitempty"`
 }
 
 type Roundtrip struct {
@@ -125,9 +143,22 @@ func (r *Report) Finalize(blocks func(check.Finding) bool) {
 		}
 	}
 	check.SortFindings(r.Findings)
+	if r.Compared() {
+		// The pull request's own findings first, each part worst first.
+		sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].New && !r.Findings[j].New })
+	}
+	if r.FailScope == "" {
+		r.FailScope = FailScopeNew
+	}
 	r.Summary = check.Summary{}
+	if r.Compared() {
+		r.Summary.New = &check.Counts{}
+	}
 	for _, f := range r.Findings {
 		r.Summary.Count(f.Severity)
+		if f.New && r.Summary.New != nil {
+			r.Summary.New.Count(f.Severity)
+		}
 		if blocks(f) {
 			r.Summary.Blocking = true
 		}

@@ -58,7 +58,10 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	Properties          map[string]any    `json:"properties,omitempty"`
+	// BaselineState is "new" or "unchanged" against the base branch, in
+	// pull request reviews.
+	BaselineState string         `json:"baselineState,omitempty"`
+	Properties    map[string]any `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -120,6 +123,9 @@ func WriteSARIF(w io.Writer, r *Report, checks []*check.Check) error {
 		}
 		if f.Fix != "" {
 			res.Message.Text += "\nFix: " + f.Fix
+		}
+		if r.Compared() {
+			res.BaselineState = map[bool]string{true: "new", false: "unchanged"}[f.New]
 		}
 		if loc := sarifLocationOf(f); loc != nil {
 			res.Locations = []sarifLocation{*loc}

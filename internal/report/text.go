@@ -46,6 +46,12 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	s := r.Repo.Stack
 	fmt.Fprintf(b, "Stack:       %s · ORM: %s · driver: %s · testing: %s\n",
 		orDash(s.Environment), listOrNone(s.ORM), listOrNone(s.Driver), listOrNone(s.Testing))
+	if r.Compared() {
+		fmt.Fprintf(b, "Base:        %s\n", strings.TrimSuffix(describeBase(r, false), "."))
+		for _, n := range r.Base.Notes {
+			fmt.Fprintf(b, "             %s\n", n)
+		}
+	}
 	if f := migrationFailure(r); f != "" {
 		fmt.Fprintf(b, "%s%s%s\n", c.red, f, c.reset)
 	}
@@ -64,9 +70,17 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 			case check.StatusFail:
 				sev, _ := check.ParseSeverity(it.Severity)
 				lines = append(lines, fmt.Sprintf("  %s✗ %s %s [%s]%s", c.sev(sev), it.ID, it.Title, it.Severity, c.reset))
-				for _, f := range it.Findings {
-					lines = append(lines, fmt.Sprintf("      %s%-9s%s %s%s  %s(%s)%s",
-						c.sev(f.Severity), f.Severity, c.reset, locPrefix(f.Location), f.Message, c.dim, f.Check, c.reset))
+				added, existing := it.Findings, []check.Finding(nil)
+				if r.Compared() {
+					added, existing = newFirst(it.Findings)
+				}
+				for _, f := range append(added, existing...) {
+					onBase := ""
+					if r.Compared() && !f.New {
+						onBase = " [on the base branch]"
+					}
+					lines = append(lines, fmt.Sprintf("      %s%-9s%s %s%s  %s(%s)%s%s",
+						c.sev(f.Severity), f.Severity, c.reset, locPrefix(f.Location), f.Message, c.dim, f.Check, onBase, c.reset))
 					if f.Fix != "" {
 						lines = append(lines, fmt.Sprintf("                fix: %s", f.Fix))
 					}
@@ -90,6 +104,18 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 			b.WriteString(l + "\n")
 		}
 	}
+	if d := r.SchemaDiff; d != nil {
+		fmt.Fprintf(b, "\n%sThis PR changes the schema%s\n", c.bold, c.reset)
+		switch {
+		case d.Unavailable != "":
+			fmt.Fprintf(b, "  not compared: %s\n", d.Unavailable)
+		case len(d.Changes) == 0:
+			b.WriteString("  no changes\n")
+		}
+		for _, ch := range d.Changes {
+			fmt.Fprintf(b, "  %s\n", diffLine(ch))
+		}
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(b, "\n%sWarnings%s\n", c.bold, c.reset)
 		for _, wn := range r.Warnings {
@@ -100,13 +126,21 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		fmt.Fprintf(b, "\n%d finding(s) suppressed (see --format json)\n", len(r.Suppressed))
 	}
 	b.WriteString("\n")
+	counts, scope := r.Summary.Counts, ""
+	if r.Compared() && r.Summary.New != nil {
+		b.WriteString("New: ")
+		counts, scope = *r.Summary.New, ", new findings only"
+		if r.FailScope == FailScopeAll {
+			scope = ", every finding"
+		}
+	}
 	for _, sev := range check.Severities() {
-		fmt.Fprintf(b, "%s%d %s%s  ", c.sev(sev), r.Summary.Of(sev), sev, c.reset)
+		fmt.Fprintf(b, "%s%d %s%s  ", c.sev(sev), counts.Of(sev), sev, c.reset)
 	}
 	if r.Summary.Blocking {
-		fmt.Fprintf(b, "· %sblocking%s (fail-on %s)\n", c.red+c.bold, c.reset, r.FailOn)
+		fmt.Fprintf(b, "· %sblocking%s (fail-on %s%s)\n", c.red+c.bold, c.reset, r.FailOn, scope)
 	} else {
-		fmt.Fprintf(b, "· not blocking (fail-on %s)\n", r.FailOn)
+		fmt.Fprintf(b, "· not blocking (fail-on %s%s)\n", r.FailOn, scope)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

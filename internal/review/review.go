@@ -7,20 +7,16 @@ package review
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/pgreview/pgreview/internal/catalog"
 	"github.com/pgreview/pgreview/internal/check"
 	"github.com/pgreview/pgreview/internal/config"
 	"github.com/pgreview/pgreview/internal/engine"
 	"github.com/pgreview/pgreview/internal/migrate"
-	"github.com/pgreview/pgreview/internal/modeldiff"
 	"github.com/pgreview/pgreview/internal/repo"
 	"github.com/pgreview/pgreview/internal/report"
-	"github.com/pgreview/pgreview/internal/schemadump"
 )
 
 // Options configure one review.
@@ -40,9 +36,21 @@ type Options struct {
 	MigrateCommand string
 	// Python is the interpreter that runs Alembic's model comparison
 	// (PGREVIEW_PYTHON); empty means find one.
-	Python  string
-	FailOn  FailOn
-	Version string
+	Python string
+	FailOn FailOn
+	// FailScope is which findings FailOn applies to: report.FailScopeNew
+	// (the default) or report.FailScopeAll.
+	FailScope string
+	// Base is the git ref of the base branch (--base; in GitHub Actions,
+	// the pull request's base commit). When set, every finding is matched
+	// against a review of the base, the base's migrations are applied
+	// first and only the pull request's are traced. Empty reviews the
+	// repository on its own.
+	Base string
+	// BaseName is how the report names the base ("main"); empty means
+	// the ref itself.
+	BaseName string
+	Version  string
 	// Log reports progress (-v); never nil after defaults.
 	Log func(format string, args ...any)
 }
@@ -69,6 +77,17 @@ func ParseFailOn(s string) (FailOn, error) {
 	return FailOn(sev), nil
 }
 
+// ParseFailScope reads new|all.
+func ParseFailScope(s string) (string, error) {
+	switch s {
+	case "", report.FailScopeNew:
+		return report.FailScopeNew, nil
+	case report.FailScopeAll:
+		return report.FailScopeAll, nil
+	}
+	return "", fmt.Errorf("--fail-scope %q: want new (block on the findings the pull request adds) or all", s)
+}
+
 // Outcome is a finished review.
 type Outcome struct {
 	Report *report.Report
@@ -78,8 +97,9 @@ type Outcome struct {
 }
 
 // Run reviews the repository at opts.Dir. An error means the review could
-// not start at all (the directory cannot be read); everything after that
-// is recorded in the report instead.
+// not start at all (the directory cannot be read, the base branch is not
+// in the clone: a *BaseError); everything after that is recorded in the
+// report instead.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	if opts.Log == nil {
 		opts.Log = func(string, ...any) {}
@@ -95,12 +115,22 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		return nil, err
 	}
 	opts.Log("discovered %d files in %s", len(r.Files()), opts.Dir)
+	var base *baseSide
+	if opts.Base != "" {
+		if base, err = openBase(ctx, opts); err != nil {
+			return nil, err
+		}
+		defer base.Close()
+	}
 
 	plan, planErr := migrate.Detect(r, migrationsConfig(opts))
 	if planErr != nil {
 		r.Warn(opts.Config.File, opts.Config.Line("migrations"), "%v", planErr)
 	}
 	if plan != nil {
+		if base != nil {
+			plan.Base = base.history(plan)
+		}
 		opts.Log("migrations: %s in %s, %d found", plan.Tool, plan.Dir, len(plan.Migrations))
 	}
 
@@ -114,33 +144,56 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		}
 	}
 	in := &check.Input{Repo: r, Migrations: plan, Settings: opts.Config.DecodeSettings}
+	var baseIn *check.Input
+	if base != nil {
+		baseIn = &check.Input{Repo: base.repo, Migrations: base.plan, Settings: opts.Config.DecodeSettings}
+	}
 
-	// Static checks run while the engine starts.
-	var staticResults []check.Result
+	// Static checks run while the engine starts, the base's beside the
+	// head's.
+	var staticResults, baseResults []check.Result
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		start := time.Now()
 		staticResults = check.Run(ctx, static, in)
 		r.CheckSQLSyntax()
 		opts.Log("static checks: %d in %s", len(static), time.Since(start).Round(time.Millisecond))
-	}()
+	})
+	if base != nil {
+		wg.Go(func() { baseResults = check.Run(ctx, static, baseIn) })
+	}
 
 	out := &Outcome{}
-	liveIn, choice := runLive(ctx, opts, r, plan, len(live) > 0)
+	var lv liveOutcome
+	var choice engine.Choice
+	if base == nil {
+		lv.head, choice = runLive(ctx, opts, r, plan, len(live) > 0)
+	} else {
+		lv, choice = runLiveCompared(ctx, opts, r, plan, base, len(live) > 0)
+	}
 	out.EngineErr = choice.Err
 	wg.Wait()
 
 	liveInput := *in
-	liveIn.Fill(&liveInput)
-	liveResults := check.Run(ctx, live, &liveInput)
+	lv.head.Fill(&liveInput)
+	var liveResults, baseLive []check.Result
+	if base != nil {
+		baseLiveInput := *baseIn
+		lv.base.Fill(&baseLiveInput)
+		wg.Go(func() { baseLive = check.Run(ctx, live, &baseLiveInput) })
+	}
+	liveResults = check.Run(ctx, live, &liveInput)
+	wg.Wait()
 
 	results := append(staticResults, liveResults...)
 	for _, c := range disabled {
 		results = append(results, check.DisabledResult(c))
 	}
-	out.Report = buildReport(opts, r, plan, choice, liveIn, results)
+	var cmp *comparison
+	if base != nil {
+		cmp = &comparison{base: base, results: append(baseResults, baseLive...), live: lv}
+	}
+	out.Report = buildReport(opts, r, plan, choice, lv.head, results, cmp)
 	return out, nil
 }
 
@@ -153,147 +206,8 @@ func migrationsConfig(opts Options) migrate.Config {
 	return migrate.Config{Tool: m.Tool, Dir: m.Dir, Command: cmd, Placeholders: m.Placeholders}
 }
 
-// LiveState is what the live phase produced.
-type LiveState struct {
-	Applied *migrate.Result
-	Catalog *catalog.Snapshot
-	// ModelDiff and SchemaDump compare the migrated schema with the ORM
-	// models and with a committed dump, while the server is up.
-	ModelDiff  *modeldiff.Result
-	SchemaDump *schemadump.Result
-	// Unavailable says why Applied or Catalog is missing.
-	Unavailable string
-}
-
-// Fill copies the live state into a check input.
-func (st LiveState) Fill(in *check.Input) {
-	in.Applied, in.Catalog, in.LiveUnavailable = st.Applied, st.Catalog, st.Unavailable
-	in.ModelDiff, in.SchemaDump = st.ModelDiff, st.SchemaDump
-}
-
-// runLive starts the engine, applies the migrations and loads the
-// catalog. The engine is stopped before it returns, on every path.
-func runLive(ctx context.Context, opts Options, r *repo.Repo, plan *migrate.Plan, wanted bool) (LiveState, engine.Choice) {
-	if !wanted && plan == nil {
-		return LiveState{Unavailable: "no live checks enabled"}, engine.Choice{Reason: "no live checks enabled and no migrations"}
-	}
-	eopts := engineOptions(opts, r)
-	eopts.Log = opts.Log
-	start := time.Now()
-	choice := opts.Engines.Choose(ctx, opts.Engine, eopts)
-	if choice.Postgres == nil {
-		return LiveState{Unavailable: "no database: " + choice.Reason}, choice
-	}
-	pg := choice.Postgres
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := pg.Stop(stopCtx); err != nil {
-			opts.Log("engine stop: %v", err)
-		}
-	}()
-	opts.Log("engine %s: PostgreSQL %s ready in %s", pg.Kind, pg.ServerVersion, time.Since(start).Round(time.Millisecond))
-
-	return LiveWith(ctx, pg, r, plan, LiveOptions{Log: opts.Log, Python: opts.Python}), choice
-}
-
-// LiveOptions configure the live phase.
-type LiveOptions struct {
-	Log func(string, ...any)
-	// Python runs Alembic's model comparison (PGREVIEW_PYTHON); empty
-	// means find one.
-	Python string
-}
-
-// Live applies the migrations to a running Postgres and loads the catalog:
-// everything the live checks read. Tests call it on their own databases,
-// so checks see exactly what a review would give them.
-func Live(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, log func(string, ...any)) LiveState {
-	return LiveWith(ctx, pg, r, plan, LiveOptions{Log: log})
-}
-
-// LiveWith is Live with options.
-func LiveWith(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, opts LiveOptions) LiveState {
-	log := opts.Log
-	if log == nil {
-		log = func(string, ...any) {}
-	}
-	var st LiveState
-	if plan != nil {
-		res, err := migrate.Apply(ctx, pg, plan, migrate.ApplyOptions{Log: log, RoundTrip: true})
-		if err != nil {
-			r.Warn("", 0, "migrations could not be applied: %v", err)
-			st.Unavailable = fmt.Sprintf("migrations could not be applied: %v", err)
-			return st
-		}
-		st.Applied = res
-		log("migrations: %d/%d applied in %s%s", res.Applied, res.Found, res.Duration.Round(time.Millisecond), phases(res))
-	} else {
-		st.Applied = &migrate.Result{}
-	}
-	conn, err := pg.Connect(ctx)
-	if err != nil {
-		st.Unavailable = fmt.Sprintf("connect to the review database: %v", err)
-		return st
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	snap, err := catalog.Load(ctx, conn)
-	if err != nil {
-		st.Unavailable = err.Error()
-		return st
-	}
-	st.Catalog = snap
-	compareSchema(ctx, pg, r, plan, opts, &st)
-	return st
-}
-
-// compareSchema compares the migrated schema with the ORM models
-// (Alembic repos) and with a committed schema dump, concurrently. Both
-// need a fully applied history: a partial schema would differ everywhere.
-func compareSchema(ctx context.Context, pg *engine.Postgres, r *repo.Repo, plan *migrate.Plan, opts LiveOptions, st *LiveState) {
-	if plan == nil || st.Applied == nil || st.Applied.Failed != nil {
-		return
-	}
-	var wg sync.WaitGroup
-	if modeldiff.Applies(r) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start := time.Now()
-			st.ModelDiff = modeldiff.Compare(ctx, r, pg.URL, modeldiff.Options{Python: opts.Python, Log: opts.Log})
-			if opts.Log != nil {
-				opts.Log("models: compared in %s", time.Since(start).Round(time.Millisecond))
-			}
-		}()
-	}
-	if f := schemadump.Find(r, plan); f != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st.SchemaDump = schemadump.Load(ctx, pg, f)
-		}()
-	}
-	wg.Wait()
-}
-
-// phases says where the migrations' time went, for -v.
-func phases(res *migrate.Result) string {
-	if len(res.Phases) == 0 {
-		return ""
-	}
-	names := make([]string, 0, len(res.Phases))
-	for k := range res.Phases {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var parts []string
-	for _, k := range names {
-		parts = append(parts, fmt.Sprintf("%s %s", k, res.Phases[k].Round(time.Millisecond)))
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result) *report.Report {
+// suppressions are the repo's inline ignores and the config's exclusions.
+func suppressions(opts Options, r *repo.Repo) []*check.Suppression {
 	var sups []*check.Suppression
 	for _, ig := range r.Ignores() {
 		sups = append(sups, &check.Suppression{Checks: ig.Checks, File: ig.File, Line: ig.Line, Reason: ig.Reason, Source: fmt.Sprintf("%s:%d", ig.File, ig.Line)})
@@ -302,9 +216,17 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 		sups = append(sups, &check.Suppression{Checks: e.Checks, Paths: e.Paths, Objects: e.Objects, Reason: e.Reason,
 			Source: fmt.Sprintf("%s:%d", opts.Config.File, opts.Config.Line(fmt.Sprintf("exclusions[%d]", i)))})
 	}
+	return sups
+}
+
+func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.Choice, st LiveState, results []check.Result, cmp *comparison) *report.Report {
+	sups := suppressions(opts, r)
 	suppressed := check.ApplySuppressions(results, sups)
 	for _, u := range check.Unused(sups) {
 		r.Warn("", 0, "%s", u)
+	}
+	if cmp != nil {
+		cmp.markNew(opts, r, results)
 	}
 
 	stack := r.DetectStack()
@@ -320,6 +242,10 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 		Items:         report.ItemsFrom(check.Aggregate(results)),
 		Suppressed:    suppressed,
 		FailOn:        opts.FailOn.String(),
+		FailScope:     opts.FailScope,
+	}
+	if rep.FailScope == "" {
+		rep.FailScope = report.FailScopeNew
 	}
 	if pg := choice.Postgres; pg != nil {
 		rep.Engine = report.Engine{Kind: string(pg.Kind), Image: pg.Image, ServerVersion: pg.ServerVersion, Reason: pg.Reason, Settings: pg.Settings}
@@ -335,10 +261,16 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 		}
 		rep.Migrations = m
 	}
+	if cmp != nil {
+		cmp.fill(rep, plan, r)
+	}
 	rep.Warnings = r.Warnings()
 	failOn := check.Severity(opts.FailOn)
-	rep.Finalize(func(f check.Finding) bool { return failOn != 0 && f.New && f.Severity >= failOn })
+	rep.Finalize(func(f check.Finding) bool { return failOn != 0 && rep.BlocksScope(f) && f.Severity >= failOn })
 	rep.BlockingReasons = blockingReasons(rep, failOn)
+	if rep.SchemaDiff != nil {
+		attachHazards(rep.SchemaDiff, rep.Findings)
+	}
 	return rep
 }
 
@@ -370,7 +302,7 @@ func blockingReasons(rep *report.Report, failOn check.Severity) []string {
 	}
 	counts := map[check.Severity]int{}
 	for _, f := range rep.Findings {
-		if f.New && f.Severity >= failOn {
+		if rep.BlocksScope(f) && f.Severity >= failOn {
 			counts[f.Severity]++
 		}
 	}
@@ -380,7 +312,14 @@ func blockingReasons(rep *report.Report, failOn check.Severity) []string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	return []string{fmt.Sprintf("%s finding(s) at or above fail-on %s", strings.Join(parts, " and "), failOn)}
+	what := "finding(s)"
+	switch {
+	case rep.Compared() && rep.FailScope == report.FailScopeAll:
+		what = "finding(s), the base branch's included (fail-scope all),"
+	case rep.Compared():
+		what = "new finding(s)"
+	}
+	return []string{fmt.Sprintf("%s %s at or above fail-on %s", strings.Join(parts, " and "), what, failOn)}
 }
 
 func contains(xs []string, s string) bool {

@@ -2,6 +2,7 @@ package migrations
 
 import (
 	"github.com/pgreview/pgreview/internal/check"
+	"github.com/pgreview/pgreview/internal/migrate"
 )
 
 // MigrationEdited compares the history with the base branch: migrations
@@ -17,7 +18,9 @@ Migration tools record what they applied and never run a migration twice: an
 edit to an applied migration reaches new databases but never the ones already
 migrated, so environments drift apart. A new migration numbered before one
 the base branch already has is skipped (or refused) where the base ran.
-This needs the base branch (pull request reviews).`,
+An edited migration is critical, a new one ordered before the base's is
+important. This needs the base branch (pull request reviews: --base, or
+the pull request's base commit in GitHub Actions).`,
 	Run: func(p *check.Pass) error {
 		if p.Migrations == nil {
 			p.NotApplicable("no migrations found")
@@ -35,7 +38,13 @@ This needs the base branch (pull request reviews).`,
 			return nil
 		}
 		for _, pr := range p.Migrations.BaseProblems(content) {
-			p.Reportf(check.Location{File: pr.File, Line: pr.Line}, "%s", pr.Message)
+			// An edit never reaches the databases that ran the base
+			// version: environments drift apart for good.
+			sev := check.Important
+			if pr.Kind == migrate.ProblemEdited {
+				sev = check.Critical
+			}
+			p.Report(check.Finding{Location: check.Location{File: pr.File, Line: pr.Line}, Message: pr.Message, Severity: sev})
 		}
 		return nil
 	},
