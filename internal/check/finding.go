@@ -36,6 +36,12 @@ func (l Location) String() string {
 	return s
 }
 
+// WithNote is the location with a note saying what it is ("model").
+func (l Location) WithNote(note string) Location {
+	l.Note = note
+	return l
+}
+
 // IsZero reports whether the location points nowhere.
 func (l Location) IsZero() bool { return l.File == "" && l.Object == "" }
 

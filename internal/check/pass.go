@@ -75,6 +75,14 @@ func (p *Pass) Cited() bool { return len(p.evidence) > 0 }
 // decide. The message is the hint shown next to the unticked box.
 func (p *Pass) Manual(format string, args ...any) { p.manual = fmt.Sprintf(format, args...) }
 
+// ManualUnlessCited says a human must decide, with the hint, when the
+// check found no evidence: the shape of every evidence-or-manual item.
+func (p *Pass) ManualUnlessCited(format string, args ...any) {
+	if !p.Cited() {
+		p.Manual(format, args...)
+	}
+}
+
 // Skip says the check could not run because something was missing.
 func (p *Pass) Skip(format string, args ...any) { p.skipped = fmt.Sprintf(format, args...) }
 

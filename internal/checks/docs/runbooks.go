@@ -37,8 +37,6 @@ func runRunbooks(p *check.Pass) error {
 		}
 	}
 	citeSections(p, runbookHeading, true, "operational section with steps")
-	if !p.Cited() {
-		p.Manual("no runbooks for restore, failover or maintenance found")
-	}
+	p.ManualUnlessCited("no runbooks for restore, failover or maintenance found")
 	return nil
 }

@@ -84,7 +84,7 @@ func runSchemaDumpDrift(p *check.Pass) error {
 				Message: fmt.Sprintf("the migrations create %s, which %s lacks", what, d.File)})
 		default:
 			p.Report(check.Finding{Location: loc.Object(diff.Object, keys...), Fix: fix,
-				Related: []check.Location{withNote(dumpAt, "in "+d.File)},
+				Related: []check.Location{dumpAt.WithNote("in " + d.File)},
 				Message: fmt.Sprintf("%s differs: %s has %s, the migrations %s", what, d.File, diff.A, diff.B)})
 		}
 	}
@@ -141,9 +141,4 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func withNote(l check.Location, note string) check.Location {
-	l.Note = note
-	return l
 }

@@ -49,7 +49,7 @@ func runDuplicateIndex(p *check.Pass) error {
 				Message: fmt.Sprintf("%s on %s %s duplicates %s: drop it",
 					indexRole(drop), t.QualifiedName(), keyColumns(drop), indexRole(keep)),
 				Fix:     dropFix(t, drop),
-				Related: []check.Location{withNote(loc.Index(t, keep), "kept")},
+				Related: []check.Location{loc.Index(t, keep).WithNote("kept")},
 			})
 		}
 	}
@@ -81,9 +81,4 @@ func redundantOf(a, b *catalog.Index) (drop, keep *catalog.Index) {
 		return a, b
 	}
 	return b, a
-}
-
-func withNote(l check.Location, note string) check.Location {
-	l.Note = note
-	return l
 }

@@ -46,7 +46,7 @@ func runOverlappingIndex(p *check.Pass) error {
 					Message: fmt.Sprintf("index %s %s is covered by %s %s, which serves the same lookups: it is probably redundant",
 						short.QualifiedName(), keyColumns(short), indexRole(long), indexColumns(long)),
 					Fix:     dropFix(t, short),
-					Related: []check.Location{withNote(loc.Index(t, long), "covering index")},
+					Related: []check.Location{loc.Index(t, long).WithNote("covering index")},
 				})
 				break
 			}

@@ -59,9 +59,7 @@ func runMetricsExporter(p *check.Pass) error {
 			}
 		}
 	}
-	if !p.Cited() {
-		p.Manual("no database metrics collector found (postgres_exporter, pgwatch, pganalyze, RDS Performance Insights); confirm how production is monitored")
-	}
+	p.ManualUnlessCited("no database metrics collector found (postgres_exporter, pgwatch, pganalyze, RDS Performance Insights); confirm how production is monitored")
 	return nil
 }
 

@@ -119,9 +119,7 @@ func runPoolMetrics(p *check.Pass) error {
 			return true
 		})
 	}
-	if !p.Cited() {
-		p.Manual("no pool metrics found (SQLAlchemy pool events or pool.status(), psycopg_pool get_stats(), pgxpool Stat(), sql.DB Stats())")
-	}
+	p.ManualUnlessCited("no pool metrics found (SQLAlchemy pool events or pool.status(), psycopg_pool get_stats(), pgxpool Stat(), sql.DB Stats())")
 	return nil
 }
 

@@ -87,9 +87,7 @@ func runQueryInstrumentation(p *check.Pass) error {
 			}
 		}
 	}
-	if !p.Cited() {
-		p.Manual("no query tracing set up in the code (OpenTelemetry SQLAlchemy/psycopg/asyncpg instrumentors, otelpgx, an APM agent)")
-	}
+	p.ManualUnlessCited("no query tracing set up in the code (OpenTelemetry SQLAlchemy/psycopg/asyncpg instrumentors, otelpgx, an APM agent)")
 	return nil
 }
 

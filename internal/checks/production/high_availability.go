@@ -39,8 +39,6 @@ func runHighAvailability(p *check.Pass) error {
 	for _, h := range grepDocs(p.Repo, haDocs) {
 		p.Evidence(h.at(), "high availability documented: %s", short(h.Text))
 	}
-	if !p.Cited() {
-		p.Manual("no replicas, failover manager or managed high-availability setting found; decide whether a single server's recovery time is acceptable")
-	}
+	p.ManualUnlessCited("no replicas, failover manager or managed high-availability setting found; decide whether a single server's recovery time is acceptable")
 	return nil
 }

@@ -37,8 +37,6 @@ func runUpgradeProcedure(p *check.Pass) error {
 	for _, h := range grepDocs(p.Repo, upgradeDocs) {
 		p.Evidence(h.at(), "upgrade documented: %s", short(h.Text))
 	}
-	if !p.Cited() {
-		p.Manual("no documented major-version upgrade path (pg_upgrade, dump and restore, logical replication)")
-	}
+	p.ManualUnlessCited("no documented major-version upgrade path (pg_upgrade, dump and restore, logical replication)")
 	return nil
 }

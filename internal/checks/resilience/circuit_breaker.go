@@ -57,8 +57,6 @@ func runCircuitBreaker(p *check.Pass) error {
 			p.Evidence(at(f.Path, line), "%s.%s", pkgName(pkg), name)
 		}
 	})
-	if !p.Cited() {
-		p.Manual("no circuit breaker found; decide whether failing fast while the database is down would help (pybreaker, gobreaker)")
-	}
+	p.ManualUnlessCited("no circuit breaker found; decide whether failing fast while the database is down would help (pybreaker, gobreaker)")
 	return nil
 }

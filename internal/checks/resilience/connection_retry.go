@@ -113,9 +113,7 @@ func runConnectionRetry(p *check.Pass) error {
 	if d, ok := p.Repo.FindDependency(goRetryLibraries...); ok {
 		p.Evidence(at(d.File, d.Line), "retry library %s", d.Name)
 	}
-	if !p.Cited() {
-		p.Manual("nothing catches and retries connection errors (OperationalError, a failed Ping); retry with backoff at start-up and pre-ping pooled connections, or confirm the platform restarts the app")
-	}
+	p.ManualUnlessCited("nothing catches and retries connection errors (OperationalError, a failed Ping); retry with backoff at start-up and pre-ping pooled connections, or confirm the platform restarts the app")
 	return nil
 }
 

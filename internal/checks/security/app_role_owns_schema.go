@@ -60,7 +60,7 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 				}
 				at := u.At
 				at.Object = "role " + u.Name
-				p.Report(check.Finding{Location: at, Message: msg, Related: []check.Location{withNote(o.at, "ownership granted")},
+				p.Report(check.Finding{Location: at, Message: msg, Related: []check.Location{o.at.WithNote("ownership granted")},
 					Fix: fmt.Sprintf("let a migration role own %s and GRANT %s only the privileges it needs", o.what, u.Name)})
 				break
 			}
@@ -86,7 +86,7 @@ func runAppRoleOwnsSchema(p *check.Pass) error {
 		}
 		at := u.At
 		at.Object = "role " + u.Name
-		related := []check.Location{withNote(loc.Object("role "+u.Name, "role:"+u.Name), "role created")}
+		related := []check.Location{loc.Object("role "+u.Name, "role:"+u.Name).WithNote("role created")}
 		if role.Superuser && !declared[u.Name] {
 			p.Report(check.Finding{Location: at, Related: related,
 				Message: fmt.Sprintf("the application connects as %s, which the migrations made a superuser", u.Name),

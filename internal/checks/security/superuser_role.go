@@ -49,7 +49,7 @@ func runSuperuserRole(p *check.Pass) error {
 				Message: fmt.Sprintf("the application connects as %s, the superuser that POSTGRES_USER creates in the %s image: a bug or an injection then controls the whole server",
 					u.Name, p.Repo.DBService().Image),
 				Fix:     "create a role without SUPERUSER for the application (an init script or a migration), grant it what it needs, and use it in the application's URL",
-				Related: []check.Location{withNote(suAt, "superuser created by the image")},
+				Related: []check.Location{suAt.WithNote("superuser created by the image")},
 			})
 		case u.Name == "postgres":
 			reported[u.Name] = true
@@ -148,9 +148,4 @@ func superuserRoleIn(sql string) string {
 		}
 	}
 	return ""
-}
-
-func withNote(l check.Location, note string) check.Location {
-	l.Note = note
-	return l
 }

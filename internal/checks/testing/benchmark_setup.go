@@ -94,9 +94,7 @@ func runBenchmarkSetup(p *check.Pass) error {
 			}
 		}
 	}
-	if !p.Cited() {
-		p.Manual("no database benchmark found (pgbench scripts, pytest-benchmark, Go benchmarks of the queries)")
-	}
+	p.ManualUnlessCited("no database benchmark found (pgbench scripts, pytest-benchmark, Go benchmarks of the queries)")
 	return nil
 }
 

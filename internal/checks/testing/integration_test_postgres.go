@@ -50,8 +50,6 @@ func runIntegrationTestPostgres(p *check.Pass) error {
 			}
 		}
 	}
-	if !p.Cited() {
-		p.Manual("no integration tests against a real Postgres found (testcontainers, a compose service for tests, a CI services: postgres container)")
-	}
+	p.ManualUnlessCited("no integration tests against a real Postgres found (testcontainers, a compose service for tests, a CI services: postgres container)")
 	return nil
 }

@@ -75,9 +75,7 @@ func runTestIsolation(p *check.Pass) error {
 			p.Evidence(c.at(), "each test gets a fresh database (pgtestdb)")
 		}
 	}
-	if !p.Cited() {
-		p.Manual("no per-test isolation found (a rolled-back transaction, savepoints, truncation or a fresh database per test)")
-	}
+	p.ManualUnlessCited("no per-test isolation found (a rolled-back transaction, savepoints, truncation or a fresh database per test)")
 	return nil
 }
 
