@@ -35,7 +35,10 @@ type Schema map[string]SchemaObject
 // schemaQuery describes every user object outside the system schemas, the
 // trace and extensions, with definitions from the server's own pg_get_*def
 // functions so that two schemas compare equal exactly when Postgres would
-// recreate them the same way.
+// recreate them the same way. Per relation, each catalog is read through
+// a LATERAL subquery with OFFSET 0, which keeps it an index probe: a round
+// trip describes a handful of relations after every step, and the generic
+// plan kept for it would otherwise hash-join whole catalogs each time.
 const schemaQuery = `
 SELECT kind, name, parent, def, owner, self FROM (
 WITH ns AS (
@@ -45,8 +48,8 @@ WITH ns AS (
   -- the relations asked for, with their indexes, owned sequences and,
   -- for an index or a sequence, its table
   SELECT unnest($1::oid[]) AS oid
-  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY($1)
-  UNION SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = ANY($1)
+  UNION SELECT x.indexrelid FROM unnest($1::oid[]) o CROSS JOIN LATERAL (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = o OFFSET 0) x
+  UNION SELECT x.indrelid FROM unnest($1::oid[]) o CROSS JOIN LATERAL (SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = o OFFSET 0) x
   UNION SELECT d.objid FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1) AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
   UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = ANY($1) AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ), rel AS (
@@ -70,15 +73,14 @@ FROM rel r CROSS JOIN LATERAL (
   SELECT a.attname,
        format_type(a.atttypid, a.atttypmod)
        || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
-       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+       || coalesce(' default ' || (SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum), '')
        || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
        || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
-       || CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
+       || CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
        || ' #' || row_number() OVER (ORDER BY a.attnum) AS def
   FROM pg_attribute a
-  JOIN pg_type t ON t.oid = a.atttypid
-  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  OFFSET 0
 ) x
 WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
@@ -86,6 +88,7 @@ SELECT 'constraint', r.qname || '.' || x.conname, r.qname, x.def, r.oid, r.oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT co.conname, pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END AS def
   FROM pg_constraint co WHERE co.conrelid = r.oid
+  OFFSET 0
 ) x
 UNION ALL
 SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
@@ -97,12 +100,14 @@ SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid
 FROM rel ri CROSS JOIN LATERAL (
   SELECT i.indrelid, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END AS def
   FROM pg_index i WHERE i.indexrelid = ri.oid
+  OFFSET 0
 ) x JOIN rel rt ON rt.oid = x.indrelid
 UNION ALL
 SELECT 'sequence', r.qname, coalesce(o.qname, ''), x.def, coalesce(o.oid, r.oid), r.oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS def
   FROM pg_sequence s WHERE s.seqrelid = r.oid
+  OFFSET 0
 ) x
 LEFT JOIN LATERAL (SELECT t.qname, t.oid FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
                    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) o ON true
@@ -127,17 +132,20 @@ SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT tg.tgname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text AS def
   FROM pg_trigger tg WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal
+  OFFSET 0
 ) x
 UNION ALL
 SELECT 'policy', r.qname || '.' || x.polname, r.qname, x.def, r.oid, r.oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT po.polname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '') AS def
   FROM pg_policy po WHERE po.polrelid = r.oid
+  OFFSET 0
 ) x
 UNION ALL
 SELECT 'rule', r.qname || '.' || x.rulename, r.qname, x.def, r.oid, r.oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT ru.rulename, pg_get_ruledef(ru.oid) AS def FROM pg_rewrite ru WHERE ru.ev_class = r.oid AND ru.rulename <> '_RETURN'
+  OFFSET 0
 ) x
 ) AS s (kind, name, parent, def, owner, self)
 WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
@@ -152,7 +160,7 @@ var schemaQueryWithLog = func() string {
 	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
 	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
 	// Look the few relations up by OID instead of scanning pg_class.
-	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid) c JOIN ns n ON n.oid = c.relnamespace", 1)
+	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid OFFSET 0) c JOIN ns n ON n.oid = c.relnamespace", 1)
 	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
 	// The trace gives no relid to an extension's objects, so the scoped
 	// relations need no extension check (the costliest part of the query).
