@@ -2,14 +2,13 @@ package migrate
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgreview/pgreview/internal/python"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 // TestGitBase commits a history in a real git repository, edits one
@@ -24,13 +23,7 @@ func TestGitBase(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	write := func(name, content string) {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, content string) { repotest.Write(t, dir, map[string]string{name: content}) }
 	git("init", "-q")
 	write("db/migrations/0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
 	write("db/migrations/0001_users.down.sql", "DROP TABLE users;\n")

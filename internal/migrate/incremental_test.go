@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
+	"github.com/pgreview/pgreview/internal/migrate/migratetest"
 	"github.com/pgreview/pgreview/internal/repo"
 )
 
@@ -16,7 +17,7 @@ import (
 // that no round trip reported a problem that is not there.
 func TestIncrementalSchema(t *testing.T) {
 	dir := t.TempDir()
-	writeHistory(t, dir, 60)
+	migratetest.Write(t, dir, 60)
 	r, err := repo.Open(dir)
 	if err != nil {
 		t.Fatal(err)

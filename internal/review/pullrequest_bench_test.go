@@ -3,9 +3,7 @@ package review_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -14,41 +12,13 @@ import (
 	"github.com/pgreview/pgreview/internal/checks"
 	"github.com/pgreview/pgreview/internal/engine"
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
+	"github.com/pgreview/pgreview/internal/migrate/migratetest"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 	"github.com/pgreview/pgreview/internal/review"
 )
 
 // benchHistory is the base branch's history in BenchmarkPullRequestReview.
 const benchHistory = 300
-
-// historyStep is migration i of a generated golang-migrate history: tables
-// with identity keys and foreign keys to the previous one, seeded rows,
-// added columns with backfills, indexes, validated constraints, views; each
-// with its down.
-func historyStep(i int) (up, down string) {
-	t := fmt.Sprintf("t%03d", (i+4)/5)
-	switch i % 5 {
-	case 1:
-		fk := ""
-		if i > 1 {
-			fk = fmt.Sprintf(",\n    parent_id bigint REFERENCES t%03d (id)", (i+4)/5-1)
-		}
-		up = fmt.Sprintf("CREATE TABLE %s (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    name text NOT NULL,\n    created_at timestamptz NOT NULL DEFAULT now()%s\n);\nINSERT INTO %s (name) SELECT 'row ' || g FROM generate_series(1, 200) g;\n", t, fk, t)
-		down = "DROP TABLE " + t + ";\n"
-	case 2:
-		up = fmt.Sprintf("ALTER TABLE %s ADD COLUMN email text;\nUPDATE %s SET email = name || '@example.com';\n", t, t)
-		down = fmt.Sprintf("ALTER TABLE %s DROP COLUMN email;\n", t)
-	case 3:
-		up = fmt.Sprintf("CREATE INDEX %s_email_idx ON %s (email);\n", t, t)
-		down = fmt.Sprintf("DROP INDEX %s_email_idx;\n", t)
-	case 4:
-		up = fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s_name_len CHECK (length(name) < 200) NOT VALID;\nALTER TABLE %s VALIDATE CONSTRAINT %s_name_len;\n", t, t, t, t)
-		down = fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s_name_len;\n", t, t)
-	case 0:
-		up = fmt.Sprintf("CREATE VIEW %s_recent AS SELECT id, name, email FROM %s WHERE created_at > now() - interval '1 day';\n", t, t)
-		down = fmt.Sprintf("DROP VIEW %s_recent;\n", t)
-	}
-	return up, down
-}
 
 // generatePullRequest writes a git repository: a small Python service with
 // a history of n migrations committed on main, then, on the checked-out
@@ -56,26 +26,14 @@ func historyStep(i int) (up, down string) {
 func generatePullRequest(b *testing.B, n int) string {
 	b.Helper()
 	root := b.TempDir()
-	write := func(name, content string) {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	write := func(name, content string) { repotest.Write(b, root, map[string]string{name: content}) }
 	git := func(args ...string) {
 		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	for i := 1; i <= n; i++ {
-		up, down := historyStep(i)
-		write(fmt.Sprintf("db/migrations/%04d_step.up.sql", i), up)
-		write(fmt.Sprintf("db/migrations/%04d_step.down.sql", i), down)
-	}
+	migratetest.Write(b, root, n)
 	for i := 0; i < 40; i++ {
 		write(fmt.Sprintf("app/api/items_%d.py", i), fmt.Sprintf(pyModule, i))
 	}
@@ -88,10 +46,10 @@ func generatePullRequest(b *testing.B, n int) string {
 	git("add", "-A")
 	git("commit", "-q", "-m", "base")
 	git("checkout", "-q", "-b", "feature")
-	write(fmt.Sprintf("db/migrations/%04d_status.up.sql", n+1), "ALTER TABLE t001 ADD COLUMN status text;\nCREATE INDEX t001_status_idx ON t001 (status);\n")
-	write(fmt.Sprintf("db/migrations/%04d_status.down.sql", n+1), "DROP INDEX t001_status_idx;\nALTER TABLE t001 DROP COLUMN status;\n")
+	write(fmt.Sprintf("db/migrations/%04d_archived_at.up.sql", n+1), "ALTER TABLE t001 ADD COLUMN archived_at timestamptz;\nCREATE INDEX t001_archived_at_idx ON t001 (archived_at);\n")
+	write(fmt.Sprintf("db/migrations/%04d_archived_at.down.sql", n+1), "DROP INDEX t001_archived_at_idx;\nALTER TABLE t001 DROP COLUMN archived_at;\n")
 	git("add", "-A")
-	git("commit", "-q", "-m", "status")
+	git("commit", "-q", "-m", "archived_at")
 	return root
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/pgreview/pgreview/internal/checks"
 	"github.com/pgreview/pgreview/internal/migrate"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 // pyModule is a realistic application module: imports, a settings read,
@@ -112,15 +113,7 @@ COMMENT ON TABLE items_%[1]d IS 'generated';
 func generateRepo(b *testing.B, nPy, nSQL int) string {
 	b.Helper()
 	root := b.TempDir()
-	write := func(name, content string) {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	write := func(name, content string) { repotest.Write(b, root, map[string]string{name: content}) }
 	for i := 0; i < nPy; i++ {
 		write(fmt.Sprintf("app/api/mod%02d/items_%d.py", i%50, i), fmt.Sprintf(pyModule, i))
 	}
