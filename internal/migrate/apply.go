@@ -79,6 +79,7 @@ type applyRun struct {
 	conn    *pgx.Conn
 	applier Applier
 	before  Schema
+	log     traceLog
 }
 
 func (a *applyRun) open() error {
@@ -208,10 +209,10 @@ func (a *applyRun) eventsThen(then string) ([]Event, error) {
 		return nil, nil
 	}
 	if then == "" {
-		return takeEvents(a.ctx, a.conn)
+		return a.log.take(a.ctx, a.conn)
 	}
 	b := &pgx.Batch{}
-	b.Queue(takeEventsSQL)
+	a.log.queue(b)
 	b.Queue(then)
 	br := a.conn.SendBatch(a.ctx, b)
 	defer br.Close()
@@ -219,7 +220,7 @@ func (a *applyRun) eventsThen(then string) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the trace: %w", err)
 	}
-	events, err := scanEvents(rows)
+	events, err := a.log.scan(rows)
 	if err != nil {
 		return nil, err
 	}

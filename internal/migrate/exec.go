@@ -39,9 +39,19 @@ func (e *StatementError) SQLState() string {
 // parameters): in a transactional script they travel with BEGIN and
 // COMMIT, so bookkeeping costs no extra round trip; otherwise the
 // epilogue runs after the last statement as one implicit transaction.
+//
+// Under a context from inOneRoundTrip, a transactional script is sent
+// whole, as one multi-statement query; if anything in it fails, nothing
+// was committed, and it runs again statement by statement so that the
+// error names its statement.
 func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogue string) ([]ExecutedStatement, error) {
 	if s.Err != nil {
 		return nil, s.Err
+	}
+	if oneRoundTrip(ctx) && sendableWhole(s) {
+		if done, ok := execWhole(ctx, conn, s, prologue, epilogue); ok {
+			return done, nil
+		}
 	}
 	var done []ExecutedStatement
 	exec := func(q string) error { _, err := conn.Exec(ctx, q, pgx.QueryExecModeSimpleProtocol); return err }
@@ -94,6 +104,82 @@ func ExecScript(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilog
 		}
 	}
 	return done, nil
+}
+
+type oneRoundTripKey struct{}
+
+// inOneRoundTrip marks ctx for callers that need no per-statement timing
+// (the round trip's down and second up): ExecScript may then send a
+// transactional script in one round trip instead of one per statement.
+func inOneRoundTrip(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oneRoundTripKey{}, true)
+}
+
+func oneRoundTrip(ctx context.Context) bool { return ctx.Value(oneRoundTripKey{}) != nil }
+
+// sendableWhole reports whether s can travel as one query with the same
+// effect as statement by statement: it runs in one transaction that it
+// does not end itself. (A statement that merely starts with such a word
+// sends the script the slow way; that costs time, not correctness.)
+func sendableWhole(s *Script) bool {
+	if s.NoTransaction || s.Autocommit {
+		return false
+	}
+	for _, st := range s.Statements {
+		switch strings.ToUpper(firstWord(st.SQL)) {
+		case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE":
+			return false
+		}
+	}
+	return true
+}
+
+// firstWord is the run of letters that opens sql (statements come without
+// their leading comments).
+func firstWord(sql string) string {
+	sql = strings.TrimSpace(sql)
+	end := strings.IndexFunc(sql, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') })
+	if end < 0 {
+		return sql
+	}
+	return sql[:end]
+}
+
+// execWhole sends BEGIN, the bookkeeping, the statements and COMMIT as one
+// simple-protocol query. It reports false when anything failed: the
+// transaction is then rolled back and the database is as it was.
+func execWhole(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogue string) ([]ExecutedStatement, bool) {
+	parts := []string{"BEGIN", prologue}
+	for _, st := range s.Statements {
+		parts = append(parts, st.SQL)
+	}
+	parts = append(parts, epilogue, "COMMIT")
+	// Statements are joined on lines of their own: one may end in a
+	// comment, which would swallow a semicolon on its last line.
+	if _, err := conn.Exec(ctx, joinLines(parts...), pgx.QueryExecModeSimpleProtocol); err != nil {
+		if conn.PgConn().TxStatus() != 'I' {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		return nil, false
+	}
+	done := make([]ExecutedStatement, len(s.Statements))
+	for i, st := range s.Statements {
+		done[i] = ExecutedStatement{Statement: st, File: s.File, InTransaction: true} // untimed
+	}
+	return done, true
+}
+
+// joinLines joins SQL statements with semicolons on lines of their own,
+// skipping empty ones.
+func joinLines(stmts ...string) string {
+	var b strings.Builder
+	for _, s := range stmts {
+		if strings.TrimSpace(s) != "" {
+			b.WriteString(s)
+			b.WriteString("\n;\n")
+		}
+	}
+	return b.String()
 }
 
 // join joins SQL statements with semicolons, skipping empty ones.

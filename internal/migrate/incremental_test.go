@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,5 +46,37 @@ func TestIncrementalSchema(t *testing.T) {
 	}
 	if d := DiffSchemas(full, a.before, nil); !d.Empty() || len(full) != len(a.before) {
 		t.Fatalf("incremental schema differs from the database: added %v removed %v changed %v", d.Added, d.Removed, d.Changed)
+	}
+}
+
+// TestRoundTripScope round-trips a history whose downs leave, drop and
+// change functions, types and relations: the traced round trip, which
+// describes only what each step touched, reports exactly what the
+// untraced one, which describes the whole schema each time, reports.
+func TestRoundTripScope(t *testing.T) {
+	dir := extract(t, "testdata/roundtrip/scope.txtar")
+	r, err := repo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Detect(r, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2_replace: down does not restore function public.f()",
+		"3_leftover: down leaves function public.g(integer)",
+		"4_enum: down does not restore type public.mood",
+		"6_view: down leaves function public.h()",
+		"7_drop: down drops function public.h(), which existed before the up",
+	}
+	for _, noTrace := range []bool{false, true} {
+		res, err := Apply(context.Background(), enginetest.Postgres(t), plan, ApplyOptions{Log: t.Logf, RoundTrip: true, NoTrace: noTrace})
+		if err != nil || res.Failed != nil || res.Traced == noTrace {
+			t.Fatalf("no trace %v: %v, failed %+v, traced %v", noTrace, err, res.Failed, res.Traced)
+		}
+		if got := strings.Join(res.Roundtrip.Problems, "\n"); got != strings.Join(want, "\n") {
+			t.Errorf("no trace %v: round trip problems\n%s\nwant\n%s", noTrace, got, strings.Join(want, "\n"))
+		}
 	}
 }

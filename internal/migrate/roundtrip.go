@@ -72,10 +72,12 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	trip := &Trip{Migration: m}
 	a.res.Trips = append(a.res.Trips, trip)
 	t := time.Now()
-	_, downErr := a.applier.Down(ctx, m)
+	// Neither the down nor the second up needs per-statement timing.
+	whole := inOneRoundTrip(ctx)
+	_, downErr := a.applier.Down(whole, m)
 	a.phase("round trip: down", t)
 	t = time.Now()
-	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, sc, "")
+	downEvents, down, err := takeEventsAndSchema(ctx, a.conn, &a.log, sc, "")
 	a.phase("round trip: schema", t)
 	if err != nil {
 		return err
@@ -96,10 +98,10 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	}
 	trip.Diff = DiffSchemas(before.restrict(sc), down, a.plan.Bookkeeping)
 	t = time.Now()
-	_, upErr := a.applier.Up(ctx, m)
+	_, upErr := a.applier.Up(whole, m)
 	a.phase("round trip: up again", t)
 	t = time.Now()
-	_, part, err := takeEventsAndSchema(ctx, a.conn, sc, fullTrace)
+	_, part, err := takeEventsAndSchema(ctx, a.conn, &a.log, sc, fullTrace)
 	a.phase("round trip: schema", t)
 	if err != nil {
 		return err
@@ -206,6 +208,7 @@ func (a *applyRun) rebuild(i int, want Schema) error {
 	}
 	a.conn = conn
 	if a.res.Traced {
+		a.log = traceLog{}
 		if err := installTrace(ctx, conn); err != nil {
 			return fmt.Errorf("reinstall the trace: %w", err)
 		}

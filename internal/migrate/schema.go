@@ -19,9 +19,10 @@ type SchemaObject struct {
 	Def    string
 
 	// owner is the relation the object belongs to and self the relation
-	// it is (0 for objects that are not relations nor parts of one), so a
-	// schema can be reloaded for just the relations a step touched.
-	owner, self uint32
+	// it is (0 for objects that are not relations nor parts of one), and
+	// proc the function it is, so a schema can be reloaded for just the
+	// relations and functions a step touched.
+	owner, self, proc uint32
 }
 
 func (o SchemaObject) key() string { return o.Kind + " " + o.Name }
@@ -40,7 +41,7 @@ type Schema map[string]SchemaObject
 // trip describes a handful of relations after every step, and the generic
 // plan kept for it would otherwise hash-join whole catalogs each time.
 const schemaQuery = `
-SELECT kind, name, parent, def, owner, self FROM (
+SELECT kind, name, parent, def, owner, self, proc FROM (
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
@@ -58,17 +59,17 @@ WITH ns AS (
   WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
     AND ($1::oid[] IS NULL OR c.oid IN (SELECT oid FROM scope))
 )
-SELECT 'schema', nspname, '', '', 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
+SELECT 'schema', nspname, '', '', 0::oid, 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
 UNION ALL
-SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid FROM pg_extension WHERE $2 AND extname <> 'plpgsql'
+SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid, 0::oid FROM pg_extension WHERE $2 AND extname <> 'plpgsql'
 UNION ALL
 SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                     WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END,
        qname, '',
-       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid
+       CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid, 0::oid
 FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'column', r.qname || '.' || x.attname, r.qname, x.def, r.oid, r.oid
+SELECT 'column', r.qname || '.' || x.attname, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT a.attname,
        format_type(a.atttypid, a.atttypmod)
@@ -84,7 +85,7 @@ FROM rel r CROSS JOIN LATERAL (
 ) x
 WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')
 UNION ALL
-SELECT 'constraint', r.qname || '.' || x.conname, r.qname, x.def, r.oid, r.oid
+SELECT 'constraint', r.qname || '.' || x.conname, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT co.conname, pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END AS def
   FROM pg_constraint co WHERE co.conrelid = r.oid
@@ -92,18 +93,18 @@ FROM rel r CROSS JOIN LATERAL (
 ) x
 UNION ALL
 SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
-       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid, 0::oid
 FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
 WHERE $2 AND co.contypid <> 0
 UNION ALL
-SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid
+SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid, 0::oid
 FROM rel ri CROSS JOIN LATERAL (
   SELECT i.indrelid, pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END AS def
   FROM pg_index i WHERE i.indexrelid = ri.oid
   OFFSET 0
 ) x JOIN rel rt ON rt.oid = x.indrelid
 UNION ALL
-SELECT 'sequence', r.qname, coalesce(o.qname, ''), x.def, coalesce(o.oid, r.oid), r.oid
+SELECT 'sequence', r.qname, coalesce(o.qname, ''), x.def, coalesce(o.oid, r.oid), r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT format('%s start %s increment %s min %s max %s cache %s%s', s.seqtypid::regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END) AS def
   FROM pg_sequence s WHERE s.seqrelid = r.oid
@@ -117,38 +118,42 @@ SELECT 'type', n.nspname || '.' || t.typname, '',
          WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
          WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
          WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
-       END, 0::oid, 0::oid
+       END, 0::oid, 0::oid, 0::oid
 FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
 WHERE $2 AND t.typtype IN ('e', 'd', 'r')
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
        n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
-       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid
-FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
-WHERE $2 AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid, p.oid
+FROM (SELECT * FROM pg_proc WHERE $2
+      UNION ALL
+      SELECT x.* FROM (SELECT DISTINCT unnest($3::oid[]) AS oid) o
+      CROSS JOIN LATERAL (SELECT * FROM pg_proc q WHERE q.oid = o.oid OFFSET 0) x WHERE NOT $2) p
+JOIN ns n ON n.oid = p.pronamespace
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
 UNION ALL
-SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid
+SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT tg.tgname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text AS def
   FROM pg_trigger tg WHERE tg.tgrelid = r.oid AND NOT tg.tgisinternal
   OFFSET 0
 ) x
 UNION ALL
-SELECT 'policy', r.qname || '.' || x.polname, r.qname, x.def, r.oid, r.oid
+SELECT 'policy', r.qname || '.' || x.polname, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT po.polname, coalesce(pg_get_expr(po.polqual, po.polrelid), '') || ' / ' || coalesce(pg_get_expr(po.polwithcheck, po.polrelid), '') AS def
   FROM pg_policy po WHERE po.polrelid = r.oid
   OFFSET 0
 ) x
 UNION ALL
-SELECT 'rule', r.qname || '.' || x.rulename, r.qname, x.def, r.oid, r.oid
+SELECT 'rule', r.qname || '.' || x.rulename, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
   SELECT ru.rulename, pg_get_ruledef(ru.oid) AS def FROM pg_rewrite ru WHERE ru.ev_class = r.oid AND ru.rulename <> '_RETURN'
   OFFSET 0
 ) x
-) AS s (kind, name, parent, def, owner, self)
-WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR ($2 AND owner = 0)
+) AS s (kind, name, parent, def, owner, self, proc)
+WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR proc = ANY($3) OR ($2 AND owner = 0)
 `
 
 // schemaQueryWithLog is schemaQuery whose scope also takes in the
@@ -159,38 +164,42 @@ var schemaQueryWithLog = func() string {
 	q = strings.ReplaceAll(q, "$1::oid[]", "(SELECT oids FROM want)")
 	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
 	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
+	q = strings.ReplaceAll(q, "$3::oid[]", "(SELECT procs FROM want)")
+	q = strings.ReplaceAll(q, "ANY($3)", "ANY((SELECT procs FROM want)::oid[])")
 	// Look the few relations up by OID instead of scanning pg_class.
 	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid OFFSET 0) c JOIN ns n ON n.oid = c.relnamespace", 1)
 	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
 	// The trace gives no relid to an extension's objects, so the scoped
 	// relations need no extension check (the costliest part of the query).
 	q = strings.Replace(q, "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')", "", 1)
-	return `WITH want AS (
-  SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM _pgreview_trace.log WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
+	return `WITH new AS (
+  SELECT * FROM _pgreview_trace.log WHERE id > $4
+), want AS (
+  SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM new WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
+         $3::oid[] || coalesce((SELECT array_agg(DISTINCT objid) FROM new
+                                WHERE object_type IN ('function', 'procedure', 'aggregate') AND coalesce(objid, 0) <> 0), '{}') AS procs,
          $2::bool OR EXISTS (
-           SELECT 1 FROM _pgreview_trace.log l WHERE coalesce(l.relid, 0) = 0
+           SELECT 1 FROM new l WHERE coalesce(l.relid, 0) = 0
+             AND NOT (l.object_type IN ('function', 'procedure', 'aggregate') AND coalesce(l.objid, 0) <> 0)
              AND NOT (l.event = 'drop' AND l.object_type IN ('table column', 'table constraint', 'default value', 'trigger', 'policy', 'rule', 'index', 'sequence', 'toast table'))
              AND NOT (l.event = 'drop' AND l.object_type = 'type' AND EXISTS (
-               SELECT 1 FROM _pgreview_trace.log r WHERE r.event = 'drop' AND coalesce(r.relid, 0) <> 0 AND r.identity = l.identity))) AS others
+               SELECT 1 FROM new r WHERE r.event = 'drop' AND coalesce(r.relid, 0) <> 0
+                 AND l.identity IN (r.identity, r.identity || '[]')))) AS others
 )` + q
 }()
 
-// takeEventsAndSchema reads and clears the trace and describes the part
-// of the schema in sc plus what the new events touched, in one round
-// trip; sc grows by what the events touched.
-func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then string) ([]Event, Schema, error) {
-	rels := []uint32{}
-	for r := range sc.rels {
-		rels = append(rels, r)
-	}
+// takeEventsAndSchema reads the trace's new events and describes the part
+// of the schema in sc plus what they touched, in one round trip; sc grows
+// by what the events touched.
+func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, log *traceLog, sc *scope, then string) ([]Event, Schema, error) {
 	b := &pgx.Batch{}
 	// The query is big: planning it each time costs more than running it,
 	// so its plan is kept (for this query only: the setting is reset in
 	// the same round trip, before any migration runs again).
 	b.Queue("SET plan_cache_mode = force_generic_plan")
-	b.Queue(schemaQueryWithLog, rels, sc.others)
+	b.Queue(schemaQueryWithLog, oids(sc.rels), sc.others, oids(sc.procs), log.seen)
 	b.Queue("RESET plan_cache_mode")
-	b.Queue(takeEventsSQL)
+	log.queue(b)
 	if then != "" {
 		b.Queue(then)
 	}
@@ -214,7 +223,7 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, sc *scope, then st
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the trace: %w", err)
 	}
-	events, err := scanEvents(rows)
+	events, err := log.scan(rows)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -235,15 +244,20 @@ func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
 }
 
 // scope is a part of the schema: the relations (and what belongs to them)
-// with these OIDs, and, when others is set, every object that is not a
-// relation (types, functions, schemas, extensions).
+// and the functions with these OIDs, and, when others is set, every object
+// that is not a relation (types, functions, schemas, extensions).
 type scope struct {
-	rels   map[uint32]bool
-	others bool
+	rels, procs map[uint32]bool
+	others      bool
 }
 
+func newScope() *scope { return &scope{rels: map[uint32]bool{}, procs: map[uint32]bool{}} }
+
 func (s *scope) has(o SchemaObject) bool {
-	if o.owner == 0 && o.self == 0 {
+	switch {
+	case o.proc != 0:
+		return s.others || s.procs[o.proc]
+	case o.owner == 0 && o.self == 0:
 		return s.others
 	}
 	return s.rels[o.owner] || s.rels[o.self]
@@ -253,8 +267,25 @@ func (s *scope) add(t *scope) {
 	for r := range t.rels {
 		s.rels[r] = true
 	}
+	for p := range t.procs {
+		s.procs[p] = true
+	}
 	s.others = s.others || t.others
 }
+
+// oids lists a set of OIDs for a query parameter (never nil: a nil array
+// means "everything" to the schema query).
+func oids(set map[uint32]bool) []uint32 {
+	out := make([]uint32, 0, len(set))
+	for o := range set {
+		out = append(out, o)
+	}
+	return out
+}
+
+// procKinds are the object types of functions in the trace: they are
+// scoped by OID, like relations.
+var procKinds = map[string]bool{"function": true, "procedure": true, "aggregate": true}
 
 // relationParts are objects that belong to a relation (the schema query
 // for takeEventsAndSchema lists them too): when dropped,
@@ -269,7 +300,7 @@ var relationParts = map[string]bool{
 // relations they name, and every non-relation object (functions, types,
 // schemas) when one of those changed.
 func scopeOf(events []Event) *scope {
-	s := &scope{rels: map[uint32]bool{}}
+	s := newScope()
 	droppedRels := map[string]bool{}
 	for _, e := range events {
 		if e.Kind == "drop" && e.RelID != 0 {
@@ -280,8 +311,10 @@ func scopeOf(events []Event) *scope {
 		switch {
 		case e.RelID != 0:
 			s.rels[e.RelID] = true
+		case procKinds[e.ObjectType] && e.ObjID != 0:
+			s.procs[e.ObjID] = true
 		case e.Kind == "drop" && relationParts[e.ObjectType]:
-		case e.Kind == "drop" && e.ObjectType == "type" && droppedRels[e.Identity]: // a table's row type
+		case e.Kind == "drop" && e.ObjectType == "type" && droppedRels[strings.TrimSuffix(e.Identity, "[]")]: // a table's row type or its array
 		default:
 			s.others = true
 		}
@@ -314,16 +347,12 @@ func (s Schema) patch(sc *scope, part Schema) {
 
 // loadSchema describes the whole schema (sc nil) or the part in sc.
 func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
-	var rels []uint32
+	var rels, procs []uint32
 	others := true
 	if sc != nil {
-		rels = []uint32{}
-		for r := range sc.rels {
-			rels = append(rels, r)
-		}
-		others = sc.others
+		rels, procs, others = oids(sc.rels), oids(sc.procs), sc.others
 	}
-	rows, err := conn.Query(ctx, schemaQuery, rels, others)
+	rows, err := conn.Query(ctx, schemaQuery, rels, others, procs)
 	if err != nil {
 		return nil, fmt.Errorf("describe the schema: %w", err)
 	}
@@ -335,7 +364,7 @@ func scanSchema(rows pgx.Rows) (Schema, error) {
 	s := Schema{}
 	for rows.Next() {
 		var o SchemaObject
-		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self); err != nil {
+		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self, &o.proc); err != nil {
 			return nil, fmt.Errorf("describe the schema: %w", err)
 		}
 		s[o.key()] = o

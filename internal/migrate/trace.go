@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -73,17 +72,38 @@ func removeTrace(ctx context.Context, conn *pgx.Conn) error {
 	return err
 }
 
-const takeEventsSQL = `DELETE FROM _pgreview_trace.log RETURNING id, event, coalesce(tag, ''), coalesce(object_type, ''),
-	coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''),
-	coalesce(locks, '[]'), coalesce(lock_timeout, ''), coalesce(rewrite_reason, 0), coalesce(original, false)`
+// traceLog reads the trace's log in order. Its rows are never deleted: a
+// DELETE leaves dead rows that every later read scans again, while reading
+// past the last id seen goes through the primary key and touches only the
+// new rows.
+type traceLog struct{ seen int64 }
 
-// takeEvents reads and clears what the trace logged since the last call.
-func takeEvents(ctx context.Context, conn *pgx.Conn) ([]Event, error) {
-	rows, err := conn.Query(ctx, takeEventsSQL)
+const readEventsSQL = `SELECT id, event, coalesce(tag, ''), coalesce(object_type, ''),
+	coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''),
+	coalesce(locks, '[]'), coalesce(lock_timeout, ''), coalesce(rewrite_reason, 0), coalesce(original, false)
+	FROM _pgreview_trace.log WHERE id > $1 ORDER BY id`
+
+// take reads what the trace logged since the last read.
+func (l *traceLog) take(ctx context.Context, conn *pgx.Conn) ([]Event, error) {
+	rows, err := conn.Query(ctx, readEventsSQL, l.seen)
 	if err != nil {
 		return nil, fmt.Errorf("read the trace: %w", err)
 	}
-	return scanEvents(rows)
+	return l.scan(rows)
+}
+
+// queue adds the read to a batch; its rows go to scan.
+func (l *traceLog) queue(b *pgx.Batch) { b.Queue(readEventsSQL, l.seen) }
+
+func (l *traceLog) scan(rows pgx.Rows) ([]Event, error) {
+	events, err := scanEvents(rows)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(events); n > 0 {
+		l.seen = events[n-1].ID
+	}
+	return events, nil
 }
 
 func scanEvents(rows pgx.Rows) ([]Event, error) {
@@ -101,7 +121,6 @@ func scanEvents(rows pgx.Rows) ([]Event, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the trace: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 

@@ -25,12 +25,13 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
 -- Objects an extension creates get no relid: the schema fingerprint
 -- leaves them out, and scoped reloads need not check for them.
 -- In light mode (pgreview.trace_light = on: our own session while it runs
--- downs and second ups) only what the round trip needs is kept.
+-- downs and second ups) only what the round trip needs is kept: what
+-- kind of object changed and its OID (functions are described by OID).
 CREATE FUNCTION _pgreview_trace.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('pgreview.trace_light', true) = 'on' THEN
-        INSERT INTO _pgreview_trace.log (event, object_type, relid)
-        SELECT 'ddl', c.object_type,
+        INSERT INTO _pgreview_trace.log (event, object_type, objid, relid)
+        SELECT 'ddl', c.object_type, c.objid,
                CASE WHEN c.classid = 'pg_class'::regclass AND NOT c.in_extension
                     THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END
         FROM pg_event_trigger_ddl_commands() c
