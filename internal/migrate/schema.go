@@ -33,37 +33,46 @@ func (o SchemaObject) String() string { return o.Kind + " " + o.Name }
 // object with its definition, keyed by kind and name.
 type Schema map[string]SchemaObject
 
-// schemaQuery describes every user object outside the system schemas, the
-// trace and extensions, with definitions from the server's own pg_get_*def
-// functions so that two schemas compare equal exactly when Postgres would
-// recreate them the same way. Per relation, each catalog is read through
-// a LATERAL subquery with OFFSET 0, which keeps it an index probe: a round
-// trip describes a handful of relations after every step, and the generic
-// plan kept for it would otherwise hash-join whole catalogs each time.
-const schemaQuery = `
-SELECT kind, name, parent, def, owner, self, proc FROM (
-WITH ns AS (
+// The schema is described by two queries over the same namespaces:
+// relation rows (tables, views and what belongs to them: columns,
+// constraints, indexes, owned sequences, triggers, policies, rules) and
+// other rows (schemas, extensions, types, domain constraints, functions).
+// Definitions come from the server's own pg_get_*def functions, so two
+// schemas compare equal exactly when Postgres would recreate them the
+// same way. Per relation, each catalog is read through a LATERAL subquery
+// with OFFSET 0, which keeps it an index probe: a round trip describes a
+// handful of relations after every step, and the generic plan kept for
+// that would otherwise hash-join whole catalogs each time.
+const userNamespaces = `WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
   WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', '_pgreview_trace')
-), scope AS (
-  -- the relations asked for, with their indexes, owned sequences and,
-  -- for an index or a sequence, its table
+)`
+
+// allRelations is every relation that no extension owns.
+const allRelations = `, rel AS (
+  SELECT c.oid, c.relkind, n.nspname || '.' || c.relname AS qname
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+)
+`
+
+// scopedRelations is the relations $1 with their indexes, owned sequences
+// and, for an index or a sequence, its table, looked up by OID. The trace
+// gives no OID to an extension's objects, so they need no extension check.
+const scopedRelations = `, scope AS (
   SELECT unnest($1::oid[]) AS oid
   UNION SELECT x.indexrelid FROM unnest($1::oid[]) o CROSS JOIN LATERAL (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = o OFFSET 0) x
   UNION SELECT x.indrelid FROM unnest($1::oid[]) o CROSS JOIN LATERAL (SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = o OFFSET 0) x
   UNION SELECT d.objid FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1) AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
   UNION SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = ANY($1) AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ), rel AS (
-  SELECT c.oid, c.relname, c.relkind, n.nspname, n.nspname || '.' || c.relname AS qname
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
-    AND ($1::oid[] IS NULL OR c.oid IN (SELECT oid FROM scope))
+  SELECT c.oid, c.relkind, n.nspname || '.' || c.relname AS qname
+  FROM scope sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid OFFSET 0) c JOIN ns n ON n.oid = c.relnamespace
 )
-SELECT 'schema', nspname, '', '', 0::oid, 0::oid, 0::oid FROM ns WHERE $2 AND nspname <> 'public'
-UNION ALL
-SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid, 0::oid FROM pg_extension WHERE $2 AND extname <> 'plpgsql'
-UNION ALL
-SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+`
+
+// relationRows: kind, name, parent, def, owner, self, proc (0).
+const relationRows = `SELECT CASE relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                     WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type' END,
        qname, '',
        CASE WHEN relkind IN ('v', 'm') THEN pg_get_viewdef(oid) ELSE relkind::text END, oid, oid, 0::oid
@@ -74,12 +83,12 @@ FROM rel r CROSS JOIN LATERAL (
   SELECT a.attname,
        format_type(a.atttypid, a.atttypmod)
        || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
-       || coalesce(' default ' || (SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum), '')
+       || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
        || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
        || CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END
        || CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid) THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END
        || ' #' || row_number() OVER (ORDER BY a.attnum) AS def
-  FROM pg_attribute a
+  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
   OFFSET 0
 ) x
@@ -91,11 +100,6 @@ FROM rel r CROSS JOIN LATERAL (
   FROM pg_constraint co WHERE co.conrelid = r.oid
   OFFSET 0
 ) x
-UNION ALL
-SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
-       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid, 0::oid
-FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
-WHERE $2 AND co.contypid <> 0
 UNION ALL
 SELECT 'index', ri.qname, rt.qname, x.def, rt.oid, ri.oid, 0::oid
 FROM rel ri CROSS JOIN LATERAL (
@@ -112,26 +116,6 @@ FROM rel r CROSS JOIN LATERAL (
 ) x
 LEFT JOIN LATERAL (SELECT t.qname, t.oid FROM pg_depend d JOIN rel t ON t.oid = d.refobjid
                    WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) o ON true
-UNION ALL
-SELECT 'type', n.nspname || '.' || t.typname, '',
-       CASE t.typtype
-         WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
-         WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
-         WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
-       END, 0::oid, 0::oid, 0::oid
-FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
-WHERE $2 AND t.typtype IN ('e', 'd', 'r')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
-UNION ALL
-SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-       n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
-       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid, p.oid
-FROM (SELECT * FROM pg_proc WHERE $2
-      UNION ALL
-      SELECT x.* FROM (SELECT DISTINCT unnest($3::oid[]) AS oid) o
-      CROSS JOIN LATERAL (SELECT * FROM pg_proc q WHERE q.oid = o.oid OFFSET 0) x WHERE NOT $2) p
-JOIN ns n ON n.oid = p.pronamespace
-WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
 UNION ALL
 SELECT 'trigger', r.qname || '.' || x.tgname, r.qname, x.def, r.oid, r.oid, 0::oid
 FROM rel r CROSS JOIN LATERAL (
@@ -152,90 +136,58 @@ FROM rel r CROSS JOIN LATERAL (
   SELECT ru.rulename, pg_get_ruledef(ru.oid) AS def FROM pg_rewrite ru WHERE ru.ev_class = r.oid AND ru.rulename <> '_RETURN'
   OFFSET 0
 ) x
-) AS s (kind, name, parent, def, owner, self, proc)
-WHERE $1::oid[] IS NULL OR owner = ANY($1) OR self = ANY($1) OR proc = ANY($3) OR ($2 AND owner = 0)
 `
 
-// schemaQueryWithLog is schemaQuery whose scope also takes in the
-// relations that the trace logged since it was last read: the schema is
-// described and the trace read in one round trip.
-var schemaQueryWithLog = func() string {
-	q := strings.ReplaceAll(schemaQuery, "$1::oid[] IS NULL OR ", "")
-	q = strings.ReplaceAll(q, "$1::oid[]", "(SELECT oids FROM want)")
-	q = strings.ReplaceAll(q, "ANY($1)", "ANY((SELECT oids FROM want)::oid[])")
-	q = strings.ReplaceAll(q, "$2", "(SELECT others FROM want)")
-	q = strings.ReplaceAll(q, "$3::oid[]", "(SELECT procs FROM want)")
-	q = strings.ReplaceAll(q, "ANY($3)", "ANY((SELECT procs FROM want)::oid[])")
-	// Look the few relations up by OID instead of scanning pg_class.
-	q = strings.Replace(q, "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace", "FROM (SELECT DISTINCT oid FROM scope) sc CROSS JOIN LATERAL (SELECT * FROM pg_class c WHERE c.oid = sc.oid OFFSET 0) c JOIN ns n ON n.oid = c.relnamespace", 1)
-	q = strings.Replace(q, "\n    AND (c.oid IN (SELECT oid FROM scope))", "", 1)
-	// The trace gives no relid to an extension's objects, so the scoped
-	// relations need no extension check (the costliest part of the query).
-	q = strings.Replace(q, "\n  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')", "", 1)
-	return `WITH new AS (
-  SELECT * FROM _pgreview_trace.log WHERE id > $4
-), want AS (
-  SELECT $1::oid[] || coalesce((SELECT array_agg(DISTINCT relid) FROM new WHERE coalesce(relid, 0) <> 0), '{}') AS oids,
-         $3::oid[] || coalesce((SELECT array_agg(DISTINCT objid) FROM new
-                                WHERE object_type IN ('function', 'procedure', 'aggregate') AND coalesce(objid, 0) <> 0), '{}') AS procs,
-         $2::bool OR EXISTS (
-           SELECT 1 FROM new l WHERE coalesce(l.relid, 0) = 0
-             AND NOT (l.object_type IN ('function', 'procedure', 'aggregate') AND coalesce(l.objid, 0) <> 0)
-             AND NOT (l.event = 'drop' AND l.object_type IN ('table column', 'table constraint', 'default value', 'trigger', 'policy', 'rule', 'index', 'sequence', 'toast table'))
-             AND NOT (l.event = 'drop' AND l.object_type = 'type' AND EXISTS (
-               SELECT 1 FROM new r WHERE r.event = 'drop' AND coalesce(r.relid, 0) <> 0
-                 AND l.identity IN (r.identity, r.identity || '[]')))) AS others
-)` + q
-}()
+// otherRows: the same columns, owner and self 0. $1: every such object;
+// otherwise only the functions with the OIDs $2.
+const otherRows = `
+SELECT 'schema', nspname, '', '', 0::oid, 0::oid, 0::oid FROM ns WHERE $1 AND nspname <> 'public'
+UNION ALL
+SELECT 'extension', extname, '', extversion || ' in ' || extnamespace::regnamespace::text, 0::oid, 0::oid, 0::oid FROM pg_extension WHERE $1 AND extname <> 'plpgsql'
+UNION ALL
+SELECT 'constraint', tn.nspname || '.' || t.typname || '.' || co.conname, '',
+       pg_get_constraintdef(co.oid) || CASE WHEN co.convalidated THEN '' ELSE ' (not validated)' END, 0::oid, 0::oid, 0::oid
+FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN ns tn ON tn.oid = t.typnamespace
+WHERE $1 AND co.contypid <> 0
+UNION ALL
+SELECT 'type', n.nspname || '.' || t.typname, '',
+       CASE t.typtype
+         WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
+         WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || t.typdefault, '')
+         WHEN 'r' THEN 'range of ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
+       END, 0::oid, 0::oid, 0::oid
+FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
+WHERE $1 AND t.typtype IN ('e', 'd', 'r')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+       n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', '',
+       CASE WHEN p.prokind IN ('f', 'p') THEN md5(pg_get_functiondef(p.oid)) ELSE '' END, 0::oid, 0::oid, p.oid
+FROM (SELECT * FROM pg_proc WHERE $1
+      UNION ALL
+      SELECT x.* FROM (SELECT DISTINCT unnest($2::oid[]) AS oid) o
+      CROSS JOIN LATERAL (SELECT * FROM pg_proc q WHERE q.oid = o.oid OFFSET 0) x WHERE NOT $1) p
+JOIN ns n ON n.oid = p.pronamespace
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+`
+
+var (
+	allRelationsQuery    = userNamespaces + allRelations + relationRows
+	scopedRelationsQuery = userNamespaces + scopedRelations + relationRows
+	othersQuery          = userNamespaces + otherRows
+)
 
 // takeEventsAndSchema reads the trace's new events and describes the part
-// of the schema in sc plus what they touched, in one round trip; sc grows
-// by what the events touched.
+// of the schema in sc plus what they touched; sc grows by what the events
+// touched. then (a SET) runs in the same round trip as the description.
 func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, log *traceLog, sc *scope, then string) ([]Event, Schema, error) {
-	b := &pgx.Batch{}
-	// The query is big: planning it each time costs more than running it,
-	// so its plan is kept (for this query only: the setting is reset in
-	// the same round trip, before any migration runs again).
-	b.Queue("SET plan_cache_mode = force_generic_plan")
-	b.Queue(schemaQueryWithLog, oids(sc.rels), sc.others, oids(sc.procs), log.seen)
-	b.Queue("RESET plan_cache_mode")
-	log.queue(b)
-	if then != "" {
-		b.Queue(then)
-	}
-	br := conn.SendBatch(ctx, b)
-	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, nil, fmt.Errorf("describe the schema: %w", err)
-	}
-	rows, err := br.Query()
-	if err != nil {
-		return nil, nil, fmt.Errorf("describe the schema: %w", err)
-	}
-	schema, err := scanSchema(rows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := br.Exec(); err != nil {
-		return nil, nil, fmt.Errorf("describe the schema: %w", err)
-	}
-	rows, err = br.Query()
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the trace: %w", err)
-	}
-	events, err := log.scan(rows)
+	events, err := log.take(ctx, conn)
 	if err != nil {
 		return nil, nil, err
 	}
 	sc.add(scopeOf(events))
-	// The query's scope follows the same rules as scopeOf; keep exactly
-	// what sc covers, so the comparison sees the same objects on both sides.
-	for k, o := range schema {
-		if !sc.has(o) {
-			delete(schema, k)
-		}
-	}
-	return events, schema, br.Close()
+	schema, err := describe(ctx, conn, sc, then)
+	return events, schema, err
 }
 
 // LoadSchema describes the review database's user schema.
@@ -287,10 +239,9 @@ func oids(set map[uint32]bool) []uint32 {
 // scoped by OID, like relations.
 var procKinds = map[string]bool{"function": true, "procedure": true, "aggregate": true}
 
-// relationParts are objects that belong to a relation (the schema query
-// for takeEventsAndSchema lists them too): when dropped,
-// the relation's own event (ALTER TABLE, or the table's drop) already puts
-// it in scope.
+// relationParts are objects that belong to a relation (the relation rows
+// list them with it): when one is dropped, the relation's own event (ALTER
+// TABLE, or the table's drop) already puts it in scope.
 var relationParts = map[string]bool{
 	"table column": true, "table constraint": true, "default value": true, "trigger": true,
 	"policy": true, "rule": true, "index": true, "sequence": true, "toast table": true,
@@ -347,32 +298,82 @@ func (s Schema) patch(sc *scope, part Schema) {
 
 // loadSchema describes the whole schema (sc nil) or the part in sc.
 func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
-	var rels, procs []uint32
-	others := true
-	if sc != nil {
-		rels, procs, others = oids(sc.rels), oids(sc.procs), sc.others
-	}
-	rows, err := conn.Query(ctx, schemaQuery, rels, others, procs)
-	if err != nil {
-		return nil, fmt.Errorf("describe the schema: %w", err)
-	}
-	return scanSchema(rows)
+	return describe(ctx, conn, sc, "")
 }
 
-func scanSchema(rows pgx.Rows) (Schema, error) {
+// describe describes the whole schema (sc nil) or exactly the part in sc,
+// in one round trip, and runs then (a SET, or "") in it too.
+func describe(ctx context.Context, conn *pgx.Conn, sc *scope, then string) (Schema, error) {
+	b := &pgx.Batch{}
+	var rowsAt []bool // which queued statements return schema rows
+	queue := func(rows bool, sql string, args ...any) {
+		b.Queue(sql, args...)
+		rowsAt = append(rowsAt, rows)
+	}
+	if sc == nil {
+		queue(true, allRelationsQuery)
+		queue(true, othersQuery, true, []uint32{})
+	} else {
+		// Planning these queries costs more than running them on a few
+		// relations, so their plans are kept (for them only: the setting
+		// is reset in the same round trip, before any migration runs).
+		queue(false, "SET plan_cache_mode = force_generic_plan")
+		if len(sc.rels) > 0 {
+			queue(true, scopedRelationsQuery, oids(sc.rels))
+		}
+		if sc.others || len(sc.procs) > 0 {
+			queue(true, othersQuery, sc.others, oids(sc.procs))
+		}
+		queue(false, "RESET plan_cache_mode")
+	}
+	if then != "" {
+		queue(false, then)
+	}
+	br := conn.SendBatch(ctx, b)
+	defer br.Close()
+	schema := Schema{}
+	for _, rows := range rowsAt {
+		if !rows {
+			if _, err := br.Exec(); err != nil {
+				return nil, fmt.Errorf("describe the schema: %w", err)
+			}
+			continue
+		}
+		r, err := br.Query()
+		if err != nil {
+			return nil, fmt.Errorf("describe the schema: %w", err)
+		}
+		if err := scanSchema(r, schema); err != nil {
+			return nil, err
+		}
+	}
+	if sc != nil {
+		// The relations query also reaches an index's table and a
+		// sequence's owner; keep exactly what sc covers, so that a
+		// comparison sees the same objects on both sides.
+		for k, o := range schema {
+			if !sc.has(o) {
+				delete(schema, k)
+			}
+		}
+	}
+	return schema, br.Close()
+}
+
+// scanSchema adds the described objects to s.
+func scanSchema(rows pgx.Rows, s Schema) error {
 	defer rows.Close()
-	s := Schema{}
 	for rows.Next() {
 		var o SchemaObject
 		if err := rows.Scan(&o.Kind, &o.Name, &o.Parent, &o.Def, &o.owner, &o.self, &o.proc); err != nil {
-			return nil, fmt.Errorf("describe the schema: %w", err)
+			return fmt.Errorf("describe the schema: %w", err)
 		}
 		s[o.key()] = o
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("describe the schema: %w", err)
+		return fmt.Errorf("describe the schema: %w", err)
 	}
-	return s, nil
+	return nil
 }
 
 // SchemaDiff is what changed between two schemas.
