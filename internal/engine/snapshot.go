@@ -31,6 +31,15 @@ func (p *Postgres) Restore(ctx context.Context, name string) error {
 	})
 }
 
+// CreateDatabase creates the database name on this server as a copy of
+// template. It fails if name exists: it never replaces a database.
+func (p *Postgres) CreateDatabase(ctx context.Context, name, template string) error {
+	return p.admin(ctx, func(conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", ident(name), ident(template)))
+		return err
+	})
+}
+
 // DropDatabase drops a database of this server (a snapshot, say).
 func (p *Postgres) DropDatabase(ctx context.Context, name string) error {
 	return p.admin(ctx, func(conn *pgx.Conn) error {

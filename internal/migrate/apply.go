@@ -30,6 +30,10 @@ type ApplyOptions struct {
 	// pull request's migrations are applied on top of it. Empty means
 	// template1 (an empty database).
 	Template string
+
+	// inOrder keeps a long round trip in one database (tests compare the
+	// two halves of parallel.go with it).
+	inOrder bool
 }
 
 // template is the database a rebuild starts from.
@@ -146,9 +150,32 @@ func (a *applyRun) finish() error {
 	return nil
 }
 
+// run applies the plan: in two halves at once when that is possible
+// (split.go), otherwise in order.
 func (a *applyRun) run() error {
+	var err error
+	if a.canSplit() {
+		err = a.runSplit()
+	} else {
+		err = a.runRange(0, len(a.plan.Migrations))
+	}
+	if err == nil && a.opts.RoundTrip {
+		a.res.summarizeRoundTrip()
+	}
+	return err
+}
+
+// runRange applies migrations [from, to) of the plan, in order, stopping
+// at the first that fails.
+func (a *applyRun) runRange(from, to int) error {
 	plan, res := a.plan, a.res
-	for i, m := range plan.Migrations {
+	// Without a round trip, nothing needs a step's events before the end:
+	// over our own connection they are read once, after the last step.
+	_, ownSQL := a.applier.(sqlApplier)
+	eventsAtEnd := ownSQL && !a.opts.RoundTrip
+	firstStep := len(res.Steps)
+	for i := from; i < to; i++ {
+		m := plan.Migrations[i]
 		a.opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
 		stepStart := time.Now()
 		done, err := a.applier.Up(a.ctx, m)
@@ -157,18 +184,22 @@ func (a *applyRun) run() error {
 		if a.opts.RoundTrip && m.Down != nil {
 			then = lightTrace // the down and the second up need only scopes
 		}
-		t := time.Now()
-		events, terr := a.eventsThen(then)
-		a.phase("trace", t)
-		if terr != nil {
-			return terr
+		var events []Event
+		if !eventsAtEnd {
+			t := time.Now()
+			var terr error
+			events, terr = a.eventsThen(then)
+			a.phase("trace", t)
+			if terr != nil {
+				return terr
+			}
 		}
 		if err != nil {
 			if a.ctx.Err() != nil {
 				return a.ctx.Err()
 			}
 			res.Failed = failureOf(m, err)
-			return nil
+			break
 		}
 		step := &Step{Migration: m, Statements: done, Duration: time.Since(stepStart), Events: events}
 		res.Steps = append(res.Steps, step)
@@ -183,17 +214,61 @@ func (a *applyRun) run() error {
 			}
 		}
 	}
-	if a.opts.RoundTrip {
-		res.Roundtrip.Checked = len(res.Trips) > 0
-		res.Roundtrip.OK = true
-		for _, t := range res.Trips {
-			if p := t.Problem(); p != "" {
-				res.Roundtrip.OK = false
-				res.Roundtrip.Problems = append(res.Roundtrip.Problems, p)
-			}
-		}
+	if eventsAtEnd {
+		return a.spreadEvents(res.Steps[firstStep:])
 	}
 	return nil
+}
+
+// spreadEvents reads the trace once and gives each step the events of its
+// statements. An event carries the text of the statement that caused it
+// and when that statement started, which tells one run of a statement
+// from the next run of the same text.
+func (a *applyRun) spreadEvents(steps []*Step) error {
+	t := time.Now()
+	defer a.phase("trace", t)
+	events, err := a.events()
+	if err != nil {
+		return err
+	}
+	type place struct{ step, stmt int }
+	var order []place
+	for i, s := range steps {
+		for j := range s.Statements {
+			order = append(order, place{i, j})
+		}
+	}
+	ran := func(k int, e Event) bool {
+		p := order[k]
+		return strings.TrimSpace(steps[p.step].Statements[p.stmt].SQL) == strings.TrimSpace(e.Query)
+	}
+	at, started := -1, ""
+	for _, e := range events {
+		if at < 0 || !ran(at, e) || e.started != started {
+			k := at + 1
+			for k < len(order) && !ran(k, e) {
+				k++
+			}
+			if k == len(order) {
+				continue // the tool's own bookkeeping, not a migration's statement
+			}
+			at, started = k, e.started
+		}
+		s := steps[order[at].step]
+		s.Events = append(s.Events, e)
+	}
+	return nil
+}
+
+// summarizeRoundTrip fills in Roundtrip from the trips.
+func (r *Result) summarizeRoundTrip() {
+	r.Roundtrip = Roundtrip{Checked: len(r.Trips) > 0, OK: true}
+	for _, t := range r.Trips {
+		if p := t.Problem(); p != "" {
+			r.Roundtrip.OK = false
+			r.Roundtrip.Problems = append(r.Roundtrip.Problems, p)
+		}
+	}
 }
 
 // phase adds the time since start to a phase of Result.Phases.

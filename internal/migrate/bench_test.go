@@ -14,7 +14,6 @@ import (
 	"github.com/pgreview/pgreview/internal/engine"
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
 	"github.com/pgreview/pgreview/internal/migrate/migratetest"
-	"github.com/pgreview/pgreview/internal/repo"
 )
 
 // benchMigrations is the size of the generated history.
@@ -46,13 +45,9 @@ func psqlScript(t testing.TB, pg *engine.Postgres, dir string, files []string) t
 func BenchmarkApply(b *testing.B) {
 	dir := b.TempDir()
 	migratetest.Write(b, dir, benchMigrations)
-	r, err := repo.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	plan, err := Detect(r, Config{})
-	if err != nil || plan == nil || len(plan.Migrations) != benchMigrations {
-		b.Fatalf("detect: %v", err)
+	plan := planOf(b, dir)
+	if len(plan.Migrations) != benchMigrations {
+		b.Fatalf("detected %d migrations", len(plan.Migrations))
 	}
 	var ups, trip []string
 	for _, m := range plan.Migrations {

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
-	"github.com/pgreview/pgreview/internal/migrate/migratetest"
-	"github.com/pgreview/pgreview/internal/repo"
 )
 
 // TestIncrementalSchema round-trips a generated history (tables, foreign
@@ -17,16 +15,7 @@ import (
 // relation at a time, is exactly the schema Postgres has at the end; and
 // that no round trip reported a problem that is not there.
 func TestIncrementalSchema(t *testing.T) {
-	dir := t.TempDir()
-	migratetest.Write(t, dir, 60)
-	r, err := repo.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Detect(r, Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := generatedPlan(t, 60, nil)
 	ctx := context.Background()
 	a := &applyRun{ctx: ctx, pg: enginetest.Postgres(t), plan: plan, opts: ApplyOptions{Log: t.Logf, RoundTrip: true},
 		res: &Result{Phases: map[string]time.Duration{}}}
@@ -54,15 +43,7 @@ func TestIncrementalSchema(t *testing.T) {
 // describes only what each step touched, reports exactly what the
 // untraced one, which describes the whole schema each time, reports.
 func TestRoundTripScope(t *testing.T) {
-	dir := extract(t, "testdata/roundtrip/scope.txtar")
-	r, err := repo.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Detect(r, Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOf(t, extract(t, "testdata/roundtrip/scope.txtar"))
 	want := []string{
 		"2_replace: down does not restore function public.f()",
 		"3_leftover: down leaves function public.g(integer)",

@@ -189,12 +189,18 @@ func (a *applyRun) roundTripFull(i int, m *Migration) error {
 }
 
 // rebuild brings the database back to "migrations 0..i applied" after a
-// round trip left it in another state: a fresh database from the template
-// (template1, or the base branch's snapshot), the trace, and the ups
-// replayed.
+// round trip left it in another state.
 func (a *applyRun) rebuild(i int, want Schema) error {
-	ctx := a.ctx
 	a.opts.Log("round trip of %s left the database changed; rebuilding it", a.plan.Migrations[i].ID())
+	return a.restore(i+1, want)
+}
+
+// restore brings the database to "the first n migrations applied": a
+// fresh database from the template (template1, or the base branch's
+// snapshot), the trace, and the ups replayed; want, when known, is the
+// schema that leaves.
+func (a *applyRun) restore(n int, want Schema) error {
+	ctx := a.ctx
 	a.applier.Close()
 	a.applier = nil
 	a.conn.Close(ctx)
@@ -218,8 +224,8 @@ func (a *applyRun) rebuild(i int, want Schema) error {
 		return err
 	}
 	a.applier = ap
-	for _, m := range a.plan.Migrations[:i+1] {
-		if _, err := ap.Up(ctx, m); err != nil {
+	for _, m := range a.plan.Migrations[:n] {
+		if _, err := ap.Up(inOneRoundTrip(ctx), m); err != nil {
 			return fmt.Errorf("rebuild the review database: %s no longer applies: %w", m.ID(), err)
 		}
 	}

@@ -39,8 +39,10 @@ type Event struct {
 	RelID uint32
 	// Xid is the transaction it ran in ("" outside one).
 	Xid string
-	// Query is the client's statement as the server received it.
-	Query string
+	// Query is the client's statement as the server received it, and
+	// started when (the same for every event of one statement's run).
+	Query   string
+	started string
 	// Locks are the relation locks the backend held at that moment.
 	Locks         []Lock
 	LockTimeout   string
@@ -79,7 +81,7 @@ func removeTrace(ctx context.Context, conn *pgx.Conn) error {
 type traceLog struct{ seen int64 }
 
 const readEventsSQL = `SELECT id, event, coalesce(tag, ''), coalesce(object_type, ''),
-	coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''),
+	coalesce(identity, ''), coalesce(objid, 0), coalesce(relid, 0), coalesce(xid, ''), coalesce(query, ''), coalesce(started::text, ''),
 	coalesce(locks, '[]'), coalesce(lock_timeout, ''), coalesce(rewrite_reason, 0), coalesce(original, false)
 	FROM _pgreview_trace.log WHERE id > $1 ORDER BY id`
 
@@ -112,7 +114,7 @@ func scanEvents(rows pgx.Rows) ([]Event, error) {
 	for rows.Next() {
 		var e Event
 		var locks []byte
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Tag, &e.ObjectType, &e.Identity, &e.ObjID, &e.RelID, &e.Xid, &e.Query, &locks, &e.LockTimeout, &e.RewriteReason, &e.Original); err != nil {
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Tag, &e.ObjectType, &e.Identity, &e.ObjID, &e.RelID, &e.Xid, &e.Query, &e.started, &locks, &e.LockTimeout, &e.RewriteReason, &e.Original); err != nil {
 			return nil, fmt.Errorf("read the trace: %w", err)
 		}
 		e.Locks = parseLocks(locks)

@@ -15,6 +15,7 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
     xid            text,
     query          text,
     locks          jsonb,
+    started        timestamptz,
     lock_timeout   text,
     rewrite_reason int,
     original       boolean
@@ -38,11 +39,11 @@ BEGIN
         WHERE c.schema_name IS DISTINCT FROM '_pgreview_trace';
         RETURN;
     END IF;
-    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, locks, lock_timeout)
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, started, locks, lock_timeout)
     SELECT 'ddl', c.command_tag, c.object_type, c.object_identity, c.objid,
            CASE WHEN c.classid = 'pg_class'::regclass AND NOT c.in_extension
                 THEN coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = c.objid), c.objid) END,
-           pg_current_xact_id_if_assigned()::text, current_query(), l.locks, current_setting('lock_timeout')
+           pg_current_xact_id_if_assigned()::text, current_query(), statement_timestamp(), l.locks, current_setting('lock_timeout')
     FROM pg_event_trigger_ddl_commands() c,
          (SELECT coalesce(jsonb_agg(jsonb_build_array(relation::bigint, mode)), '[]') AS locks
           FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted AND relation >= 16384) l
@@ -51,10 +52,10 @@ END $$;
 
 CREATE FUNCTION _pgreview_trace.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, original)
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, started, lock_timeout, original)
     SELECT 'drop', tg_tag, r.object_type, r.object_identity, r.objid,
            CASE WHEN r.classid = 'pg_class'::regclass THEN r.objid END,
-           pg_current_xact_id_if_assigned()::text, current_query(), current_setting('lock_timeout'), r.original
+           pg_current_xact_id_if_assigned()::text, current_query(), statement_timestamp(), current_setting('lock_timeout'), r.original
     FROM pg_event_trigger_dropped_objects() r
     WHERE r.schema_name IS DISTINCT FROM '_pgreview_trace';
 END $$;
@@ -64,10 +65,10 @@ BEGIN
     IF current_setting('pgreview.trace_light', true) = 'on' THEN
         RETURN;
     END IF;
-    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, lock_timeout, rewrite_reason)
+    INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, started, lock_timeout, rewrite_reason)
     VALUES ('rewrite', tg_tag, 'table', pg_event_trigger_table_rewrite_oid()::regclass::text,
             pg_event_trigger_table_rewrite_oid(), pg_event_trigger_table_rewrite_oid(),
-            pg_current_xact_id_if_assigned()::text, current_query(),
+            pg_current_xact_id_if_assigned()::text, current_query(), statement_timestamp(),
             current_setting('lock_timeout'), pg_event_trigger_table_rewrite_reason());
 END $$;
 
