@@ -27,7 +27,8 @@ CREATE UNLOGGED TABLE _pgreview_trace.log (
 -- leaves them out, and scoped reloads need not check for them.
 -- In light mode (pgreview.trace_light = on: our own session while it runs
 -- downs and second ups) only what the round trip needs is kept: what
--- kind of object changed and its OID (functions are described by OID).
+-- kind of object changed, its OID (functions are described by OID) and,
+-- for a dropped object, its name (a dropped table's row types).
 CREATE FUNCTION _pgreview_trace.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('pgreview.trace_light', true) = 'on' THEN
@@ -52,6 +53,14 @@ END $$;
 
 CREATE FUNCTION _pgreview_trace.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('pgreview.trace_light', true) = 'on' THEN
+        INSERT INTO _pgreview_trace.log (event, object_type, identity, objid, relid)
+        SELECT 'drop', r.object_type, r.object_identity, r.objid,
+               CASE WHEN r.classid = 'pg_class'::regclass THEN r.objid END
+        FROM pg_event_trigger_dropped_objects() r
+        WHERE r.schema_name IS DISTINCT FROM '_pgreview_trace';
+        RETURN;
+    END IF;
     INSERT INTO _pgreview_trace.log (event, tag, object_type, identity, objid, relid, xid, query, started, lock_timeout, original)
     SELECT 'drop', tg_tag, r.object_type, r.object_identity, r.objid,
            CASE WHEN r.classid = 'pg_class'::regclass THEN r.objid END,
