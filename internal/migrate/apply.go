@@ -151,7 +151,7 @@ func (a *applyRun) finish() error {
 }
 
 // run applies the plan: in two halves at once when that is possible
-// (split.go), otherwise in order.
+// (parallel.go), otherwise in order.
 func (a *applyRun) run() error {
 	var err error
 	if a.canSplit() {

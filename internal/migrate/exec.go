@@ -134,10 +134,9 @@ func sendableWhole(s *Script) bool {
 	return true
 }
 
-// firstWord is the run of letters that opens sql (statements come without
-// their leading comments).
+// firstWord is the run of letters that opens sql, after any comments.
 func firstWord(sql string) string {
-	sql = strings.TrimSpace(sql)
+	sql = sql[leadingComments(sql):]
 	end := strings.IndexFunc(sql, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') })
 	if end < 0 {
 		return sql

@@ -39,9 +39,10 @@ func TestIncrementalSchema(t *testing.T) {
 }
 
 // TestRoundTripScope round-trips a history whose downs leave, drop and
-// change functions, types and relations: the traced round trip, which
-// describes only what each step touched, reports exactly what the
-// untraced one, which describes the whole schema each time, reports.
+// change functions, types and relations, or fail: the traced round trip,
+// which describes only what each step touched and sends each down whole,
+// reports exactly what the untraced one, which describes the whole schema
+// each time and runs statement by statement, reports.
 func TestRoundTripScope(t *testing.T) {
 	plan := planOf(t, extract(t, "testdata/roundtrip/scope.txtar"))
 	want := []string{
@@ -50,6 +51,7 @@ func TestRoundTripScope(t *testing.T) {
 		"4_enum: down does not restore type public.mood",
 		"6_view: down leaves function public.h()",
 		"7_drop: down drops function public.h(), which existed before the up",
+		`9_faildown: down fails at db/migrations/9_faildown.down.sql:2: table "nope" does not exist`,
 	}
 	for _, noTrace := range []bool{false, true} {
 		res, err := Apply(context.Background(), enginetest.Postgres(t), plan, ApplyOptions{Log: t.Logf, RoundTrip: true, NoTrace: noTrace})
