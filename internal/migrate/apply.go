@@ -32,7 +32,7 @@ type ApplyOptions struct {
 	Template string
 
 	// inOrder keeps a long round trip in one database (tests compare the
-	// two halves of parallel.go with it).
+	// two parts of parallel.go with it).
 	inOrder bool
 }
 
@@ -150,7 +150,7 @@ func (a *applyRun) finish() error {
 	return nil
 }
 
-// run applies the plan: in two halves at once when that is possible
+// run applies the plan: in two parts at once when that is possible
 // (parallel.go), otherwise in order.
 func (a *applyRun) run() error {
 	var err error

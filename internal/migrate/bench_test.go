@@ -39,7 +39,7 @@ func psqlScript(t testing.TB, pg *engine.Postgres, dir string, files []string) t
 }
 
 // BenchmarkApply compares applying a generated 320-migration history
-// with pgreview (trace on; then trace and round trip on, in two halves at
+// with pgreview (trace on; then trace and round trip on, in two parts at
 // once and in one database) against psql replaying the same files, each
 // in its own transaction, in the same run. It prints ratios, never
 // asserts timings.
@@ -107,7 +107,7 @@ func BenchmarkApply(b *testing.B) {
 		hwm := peakRSS()
 		fmt.Printf("migrate bench: %d migrations, best of %d\n", benchMigrations, reps)
 		fmt.Printf("  apply+trace   %8s  psql baseline   %8s  ratio %.2f (target <= 1.5)\n", traced.Round(time.Millisecond), baseUp.Round(time.Millisecond), traced.Seconds()/baseUp.Seconds())
-		fmt.Printf("  round trip    %8s  psql up/down/up %8s  ratio %.2f (target <= 1.5; two halves at once)\n", roundTrip.Round(time.Millisecond), baseTrip.Round(time.Millisecond), roundTrip.Seconds()/baseTrip.Seconds())
+		fmt.Printf("  round trip    %8s  psql up/down/up %8s  ratio %.2f (target <= 1.5; two parts at once)\n", roundTrip.Round(time.Millisecond), baseTrip.Round(time.Millisecond), roundTrip.Seconds()/baseTrip.Seconds())
 		fmt.Printf("  in one database %6s  psql up/down/up %8s  ratio %.2f (no target; one CPU, Alembic, a command)\n", inOrder.Round(time.Millisecond), baseTrip.Round(time.Millisecond), inOrder.Seconds()/baseTrip.Seconds())
 		fmt.Printf("  median of the per-run ratios: apply+trace %.2f, round trip %.2f, in one database %.2f\n", median(applyRatios), median(tripRatios), median(inOrderRatios))
 		fmt.Printf("  peak RSS      %d MB (target < 200)\n", hwm>>20)

@@ -12,14 +12,19 @@ import (
 
 // A round trip runs every migration three times and describes the schema
 // twice per migration, all on the server, one statement at a time. With
-// two or more CPUs, a long history is round-tripped in two halves at
-// once: a helper database, copied from the same template, takes the
-// first half, while the review database catches up to the middle without
-// tracing and takes the second half. The review database ends where a
-// run in order would leave it, and the result is the same.
+// two or more CPUs, a long history is round-tripped in two parts at once:
+// a helper database, copied from the same template, takes the first part,
+// while the review database catches up to the cut without tracing and
+// takes the second part. The review database ends where a run in order
+// would leave it, and the result is the same.
 
-// splitMin is the smallest half worth a second database.
-const splitMin = 16
+// splitMin is the shortest history worth a second database.
+const splitMin = 40
+
+// cutAt is where the history is cut: catching up costs the review
+// database about one up per migration, against about three ups and two
+// descriptions for a round trip, so the helper takes three fifths.
+func cutAt(n int) int { return n * 3 / 5 }
 
 // canSplit reports whether this run may take the two halves at once: a
 // traced round trip of a long history, applied over our own connection
@@ -28,16 +33,16 @@ const splitMin = 16
 func (a *applyRun) canSplit() bool {
 	_, ownSQL := a.applier.(sqlApplier)
 	return a.opts.RoundTrip && a.res.Traced && ownSQL && !a.opts.inOrder &&
-		len(a.plan.Migrations) >= 2*splitMin && runtime.NumCPU() >= 2
+		len(a.plan.Migrations) >= splitMin && runtime.NumCPU() >= 2
 }
 
-// runSplit round-trips the first half in a helper database and the
-// second half in the review database, at the same time, and merges the
+// runSplit round-trips the first part in a helper database and the
+// second part in the review database, at the same time, and merges the
 // two results in order. If the helper database cannot be made (a server
 // where we may not create databases), it runs in order.
 func (a *applyRun) runSplit() error {
 	n := len(a.plan.Migrations)
-	half := n / 2
+	cut := cutAt(n)
 	var mu sync.Mutex
 	logf := a.opts.Log
 	a.opts.Log = func(format string, args ...any) {
@@ -55,11 +60,11 @@ func (a *applyRun) runSplit() error {
 	defer cancel()
 	h.ctx = ctx
 	helperDone := make(chan error, 1)
-	go func() { helperDone <- h.runRange(0, half) }()
+	go func() { helperDone <- h.runRange(0, cut) }()
 
-	caughtUp, err := a.catchUp(half)
-	if err == nil && caughtUp == half {
-		err = a.runRange(half, n)
+	caughtUp, err := a.catchUp(cut)
+	if err == nil && caughtUp == cut {
+		err = a.runRange(cut, n)
 	}
 	if err != nil {
 		cancel()
@@ -70,7 +75,7 @@ func (a *applyRun) runSplit() error {
 	if err != nil {
 		return err
 	}
-	return a.merge(h, half, caughtUp)
+	return a.merge(h, cut, caughtUp)
 }
 
 // openHelper creates the helper database from the review database's
@@ -82,14 +87,14 @@ func (a *applyRun) openHelper() (*applyRun, error) {
 	if len(base) > 40 {
 		base = base[:40]
 	}
-	name := base + "_half_" + hex.EncodeToString(suffix)
+	name := base + "_part_" + hex.EncodeToString(suffix)
 	if err := a.pg.CreateDatabase(a.ctx, name, a.opts.template()); err != nil {
 		return nil, fmt.Errorf("create a helper database: %w", err)
 	}
 	h := &applyRun{ctx: a.ctx, pg: a.pg.WithDatabase(name), plan: a.plan, opts: a.opts,
 		res: &Result{Tool: a.res.Tool, Dir: a.res.Dir, Phases: map[string]time.Duration{}}}
 	logf := a.opts.Log
-	h.opts.Log = func(format string, args ...any) { logf("first half: "+format, args...) }
+	h.opts.Log = func(format string, args ...any) { logf("first part: "+format, args...) }
 	if err := h.open(); err != nil || h.applier == nil || !h.res.Traced {
 		h.discard()
 		if err == nil {
@@ -142,17 +147,17 @@ func (a *applyRun) catchUp(n int) (int, error) {
 	return applied, err
 }
 
-// merge puts the helper's first half before the review database's second
-// half. A history stops at its first failure: when the first half failed
+// merge puts the helper's first part before the review database's second
+// part. A history stops at its first failure: when the first part failed
 // (in the helper, or while the review database caught up), the second
-// half is dropped, and the review database is brought back to where the
+// part is dropped, and the review database is brought back to where the
 // failure left it, if it went further.
-func (a *applyRun) merge(h *applyRun, half, caughtUp int) error {
+func (a *applyRun) merge(h *applyRun, cut, caughtUp int) error {
 	first, second := h.res, a.res
 	for k, d := range first.Phases {
 		second.Phases[k] += d
 	}
-	stop := half // where the history stops, if it fails in the first half
+	stop := cut // where the history stops, if it fails in the first part
 	failed := first.Failed
 	if failed != nil {
 		stop = len(first.Steps)
@@ -192,6 +197,6 @@ func (a *applyRun) merge(h *applyRun, half, caughtUp int) error {
 	if caughtUp == stop {
 		return nil
 	}
-	a.opts.Log("the first half stopped at %s; bringing the review database back to it", a.plan.Migrations[stop].ID())
+	a.opts.Log("the first part stopped at %s; bringing the review database back to it", a.plan.Migrations[stop].ID())
 	return a.restore(stop, nil)
 }

@@ -88,8 +88,8 @@ func planOf(t testing.TB, dir string) *Plan {
 	return plan
 }
 
-// TestSplitRoundTrip round-trips a long history in two halves at once and
-// in order, with a migration that fails in the first half, in the second,
+// TestSplitRoundTrip round-trips a long history in two parts at once and
+// in order, with a migration that fails in the first part, in the second,
 // or none, and expects the same outcome: the same failure, the same trips
 // and events, and the review database left in the same state.
 func TestSplitRoundTrip(t *testing.T) {
@@ -99,11 +99,11 @@ func TestSplitRoundTrip(t *testing.T) {
 			if failAt > 0 {
 				files[fmt.Sprintf("%04d_step.up.sql", failAt)] = "CREATE TABLE late (id int);\nALTER TABLE missing ADD COLUMN x int;\n"
 			}
-			plan := generatedPlan(t, 4*splitMin, files)
+			plan := generatedPlan(t, 64, files)
 			split := applyOutcome(t, plan, ApplyOptions{RoundTrip: true, Log: t.Logf})
 			inOrder := applyOutcome(t, plan, ApplyOptions{RoundTrip: true, inOrder: true})
 			if !reflect.DeepEqual(split, inOrder) {
-				t.Errorf("two halves at once differ from in order:\n%+v\n%+v", summary(split), summary(inOrder))
+				t.Errorf("two parts at once differ from in order:\n%+v\n%+v", summary(split), summary(inOrder))
 			}
 			if failAt > 0 && (split.Failed == nil || split.Failed.Line != 2 || split.Applied != failAt-1) {
 				t.Errorf("failure: %+v after %d applied", split.Failed, split.Applied)
@@ -117,9 +117,9 @@ func TestSplitRoundTrip(t *testing.T) {
 // still stops the history there, and the review database, which caught
 // up past it, is brought back to the failure.
 func TestSplitRoundTripHelperOnlyFailure(t *testing.T) {
-	onlyInHelper := generatedPlan(t, 4*splitMin, map[string]string{
-		"0009_step.up.sql": "DO $$ BEGIN IF current_database() LIKE '%\\_half\\_%' THEN RAISE EXCEPTION 'helper only'; END IF; END $$;\n"})
-	always := generatedPlan(t, 4*splitMin, map[string]string{"0009_step.up.sql": "DO $$ BEGIN RAISE EXCEPTION 'always'; END $$;\n"})
+	onlyInHelper := generatedPlan(t, 64, map[string]string{
+		"0009_step.up.sql": "DO $$ BEGIN IF current_database() LIKE '%\\_part\\_%' THEN RAISE EXCEPTION 'helper only'; END IF; END $$;\n"})
+	always := generatedPlan(t, 64, map[string]string{"0009_step.up.sql": "DO $$ BEGIN RAISE EXCEPTION 'always'; END $$;\n"})
 	split := applyOutcome(t, onlyInHelper, ApplyOptions{RoundTrip: true, Log: t.Logf})
 	want := applyOutcome(t, always, ApplyOptions{RoundTrip: true, inOrder: true})
 	if split.Failed == nil || split.Failed.Error != "helper only" || split.Applied != 8 {
