@@ -174,11 +174,17 @@ func (a *applyRun) runRange(from, to int) error {
 	_, ownSQL := a.applier.(sqlApplier)
 	eventsAtEnd := ownSQL && !a.opts.RoundTrip
 	firstStep := len(res.Steps)
+	// Untraced and without a round trip (a base branch's history), nothing
+	// reads per-statement timings: each script may go in one round trip.
+	upCtx := a.ctx
+	if !a.res.Traced && !a.opts.RoundTrip {
+		upCtx = inOneRoundTrip(upCtx)
+	}
 	for i := from; i < to; i++ {
 		m := plan.Migrations[i]
 		a.opts.Log("migration %d/%d: %s", i+1, len(plan.Migrations), m.ID())
 		stepStart := time.Now()
-		done, err := a.applier.Up(a.ctx, m)
+		done, err := a.applier.Up(upCtx, m)
 		a.phase("up", stepStart)
 		then := ""
 		if a.opts.RoundTrip && m.Down != nil {
