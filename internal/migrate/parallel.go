@@ -98,7 +98,7 @@ func (a *applyRun) openHelper() (*applyRun, error) {
 	if err := h.open(); err != nil || h.applier == nil || !h.res.Traced {
 		h.discard()
 		if err == nil {
-			err = fmt.Errorf("the helper database could not be traced")
+			err = fmt.Errorf("the helper database could not start a traced session")
 		}
 		return nil, err
 	}
