@@ -39,9 +39,10 @@ type Event struct {
 	RelID uint32
 	// Xid is the transaction it ran in ("" outside one).
 	Xid string
-	// Query is the client's statement as the server received it, and
-	// started when (the same for every event of one statement's run).
-	Query   string
+	// Query is the client's statement as the server received it.
+	Query string
+	// started is when that statement started: the same for every event
+	// of one run of it, so two runs of the same text can be told apart.
 	started string
 	// Locks are the relation locks the backend held at that moment.
 	Locks         []Lock
