@@ -153,9 +153,7 @@ func execWhole(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogu
 		parts = append(parts, st.SQL)
 	}
 	parts = append(parts, epilogue, "COMMIT")
-	// Statements are joined on lines of their own: one may end in a
-	// comment, which would swallow a semicolon on its last line.
-	if _, err := conn.Exec(ctx, joinLines(parts...), pgx.QueryExecModeSimpleProtocol); err != nil {
+	if _, err := conn.Exec(ctx, join(parts...), pgx.QueryExecModeSimpleProtocol); err != nil {
 		if conn.PgConn().TxStatus() != 'I' {
 			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		}
@@ -168,9 +166,10 @@ func execWhole(ctx context.Context, conn *pgx.Conn, s *Script, prologue, epilogu
 	return done, true
 }
 
-// joinLines joins SQL statements with semicolons on lines of their own,
-// skipping empty ones.
-func joinLines(stmts ...string) string {
+// join joins SQL statements with semicolons on lines of their own,
+// skipping empty ones: a statement may end in a comment, which would
+// swallow a semicolon on its last line.
+func join(stmts ...string) string {
 	var b strings.Builder
 	for _, s := range stmts {
 		if strings.TrimSpace(s) != "" {
@@ -179,17 +178,6 @@ func joinLines(stmts ...string) string {
 		}
 	}
 	return b.String()
-}
-
-// join joins SQL statements with semicolons, skipping empty ones.
-func join(stmts ...string) string {
-	var out []string
-	for _, s := range stmts {
-		if strings.TrimSpace(s) != "" {
-			out = append(out, s)
-		}
-	}
-	return strings.Join(out, "; ")
 }
 
 // literal quotes s as an SQL string literal, safe whatever

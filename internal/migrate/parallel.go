@@ -26,7 +26,7 @@ const splitMin = 40
 // descriptions for a round trip, so the helper takes three fifths.
 func cutAt(n int) int { return n * 3 / 5 }
 
-// canSplit reports whether this run may take the two halves at once: a
+// canSplit reports whether this run may take the two parts at once: a
 // traced round trip of a long history, applied over our own connection
 // (a tool's own process may not run twice at once), on a machine with
 // CPUs for both.

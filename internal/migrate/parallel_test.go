@@ -3,8 +3,6 @@ package migrate
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"github.com/pgreview/pgreview/internal/engine/enginetest"
 	"github.com/pgreview/pgreview/internal/migrate/migratetest"
 	"github.com/pgreview/pgreview/internal/repo"
+	"github.com/pgreview/pgreview/internal/repo/repotest"
 )
 
 // outcome is what a test compares between two runs of the same history.
@@ -67,9 +66,7 @@ func generatedPlan(t testing.TB, n int, files map[string]string) *Plan {
 	dir := t.TempDir()
 	migratetest.Write(t, dir, n)
 	for name, sql := range files {
-		if err := os.WriteFile(filepath.Join(dir, "db", "migrations", name), []byte(sql), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		repotest.Write(t, dir, map[string]string{"db/migrations/" + name: sql})
 	}
 	return planOf(t, dir)
 }

@@ -62,7 +62,7 @@ func (a *applyRun) roundTrip(i int, m *Migration, upEvents []Event) error {
 	before := a.before
 	sc := scopeOf(upEvents)
 	if m.Down == nil {
-		part, err := loadSchema(ctx, a.conn, sc)
+		part, err := describe(ctx, a.conn, sc, "")
 		if err != nil {
 			return err
 		}

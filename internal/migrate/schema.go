@@ -192,7 +192,7 @@ func takeEventsAndSchema(ctx context.Context, conn *pgx.Conn, log *traceLog, sc 
 
 // LoadSchema describes the review database's user schema.
 func LoadSchema(ctx context.Context, conn *pgx.Conn) (Schema, error) {
-	return loadSchema(ctx, conn, nil)
+	return describe(ctx, conn, nil, "")
 }
 
 // scope is a part of the schema: the relations (and what belongs to them)
@@ -294,11 +294,6 @@ func (s Schema) patch(sc *scope, part Schema) {
 	for k, o := range part {
 		s[k] = o
 	}
-}
-
-// loadSchema describes the whole schema (sc nil) or the part in sc.
-func loadSchema(ctx context.Context, conn *pgx.Conn, sc *scope) (Schema, error) {
-	return describe(ctx, conn, sc, "")
 }
 
 // describe describes the whole schema (sc nil) or exactly the part in sc,
