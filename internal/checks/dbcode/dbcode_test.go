@@ -245,7 +245,13 @@ func FuzzIndex(f *testing.F) {
 	f.Add(pyDB, goStore)
 	f.Add("for x in y:\n  s.commit()\n", "package p\nfunc f(){ for _, x := range y { tx.Commit(ctx) } }")
 	f.Fuzz(func(t *testing.T, py, goSrc string) {
-		r := openRepo(t, map[string]string{"app/db.py": py, "store/store.go": goSrc})
+		// OpenCommit takes the paths as given: no git process per input,
+		// which would cut fuzzing to a few dozen inputs a second.
+		files := map[string]string{"app/db.py": py, "store/store.go": goSrc}
+		r, err := repo.OpenCommit(repotest.Dir(t, files), []string{"app/db.py", "store/store.go"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		PythonIndex(r)
 		GoIndex(r)
 	})
