@@ -28,6 +28,9 @@ const (
 	ProblemMissingParent    ProblemKind = "missing-parent"
 	ProblemCycle            ProblemKind = "cycle"
 	ProblemOrphanDown       ProblemKind = "orphan-down"
+	// ProblemDependency: a change requires one planned after it or not at
+	// all, or conflicts with one deployed before it (sqitch).
+	ProblemDependency ProblemKind = "dependency"
 	// These apply, but not as intended.
 	ProblemMisnamed   ProblemKind = "misnamed"
 	ProblemEdited     ProblemKind = "edited"
@@ -38,7 +41,7 @@ const (
 // problem at all.
 func (k ProblemKind) Blocking() bool {
 	switch k {
-	case ProblemDuplicateVersion, ProblemMultipleHeads, ProblemMissingParent, ProblemCycle:
+	case ProblemDuplicateVersion, ProblemMultipleHeads, ProblemMissingParent, ProblemCycle, ProblemDependency:
 		return true
 	}
 	return false

@@ -38,11 +38,8 @@ func loadSqitch(r *repo.Repo, dir string) (*Plan, error) {
 		}
 	}
 	plan := &Plan{Tool: "sqitch", Dir: dir, Runner: sqitch{}, HasDowns: true}
-	type change struct {
-		name, tag string
-		line      int
-	}
-	var changes []*change
+	var changes []*sqitchChange
+	tags := map[string]int{} // "@tag": how many changes the plan lists before it
 	project := ""
 	for i, line := range strings.Split(f.Text(), "\n") {
 		line = strings.TrimSpace(line)
@@ -54,15 +51,20 @@ func loadSqitch(r *repo.Repo, dir string) (*Plan, error) {
 			}
 		case strings.HasPrefix(line, "@"):
 			tag := strings.Fields(line)[0]
+			tags[tag] = len(changes)
 			for _, c := range changes { // the tag closes every untagged change before it
 				if c.tag == "" {
 					c.tag = tag
 				}
 			}
 		default:
-			changes = append(changes, &change{name: strings.Fields(line)[0], line: i + 1})
+			name := strings.Fields(line)[0]
+			c := &sqitchChange{name: name, line: i + 1}
+			c.requires, c.conflicts = sqitchDeps(strings.TrimPrefix(line, name))
+			changes = append(changes, c)
 		}
 	}
+	plan.Problems = append(plan.Problems, sqitchDependencyProblems(planFile, project, changes, tags)...)
 	latest := map[string]int{}
 	for i, c := range changes {
 		latest[c.name] = i
@@ -82,6 +84,104 @@ func loadSqitch(r *repo.Repo, dir string) (*Plan, error) {
 		plan.Migrations = append(plan.Migrations, &Migration{Version: fmt.Sprint(i + 1), Name: c.name, Up: up, Down: down, prev: project})
 	}
 	return plan, nil
+}
+
+type sqitchChange struct {
+	name string
+	tag  string // the first tag after the change: its scripts' suffix once reworked
+	line int
+	// requires and conflicts are the [dep !conflict] list after the name.
+	requires, conflicts []string
+}
+
+// sqitchDeps reads the dependency list that may follow a change name:
+// "[users roles@v1.0 !legacy]", conflicts marked with "!".
+func sqitchDeps(rest string) (requires, conflicts []string) {
+	rest = strings.TrimSpace(rest)
+	end := strings.IndexByte(rest, ']')
+	if !strings.HasPrefix(rest, "[") || end < 0 {
+		return nil, nil
+	}
+	for _, d := range strings.Fields(rest[1:end]) {
+		if c, ok := strings.CutPrefix(d, "!"); ok {
+			conflicts = append(conflicts, c)
+		} else {
+			requires = append(requires, d)
+		}
+	}
+	return requires, conflicts
+}
+
+var sqitchChangeID = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// sqitchDependencyProblems checks dependencies the way sqitch does before
+// it deploys anything. Reading the plan, it refuses a change that requires
+// itself or a change not planned before it (change@tag: planned before the
+// tag). Deploying, it refuses a change that conflicts with one deployed
+// before it, and on a new database everything earlier in the plan is.
+// Dependencies on other projects or on change IDs are left to sqitch, as
+// its plan check leaves them.
+func sqitchDependencyProblems(planFile, project string, changes []*sqitchChange, tags map[string]int) []HistoryProblem {
+	first, last := map[string]int{}, map[string]int{} // 1-based positions
+	for i, c := range changes {
+		if first[c.name] == 0 {
+			first[c.name] = i + 1
+		}
+		last[c.name] = i + 1
+	}
+	local := func(dep string) (string, bool) {
+		if p, name, ok := strings.Cut(dep, ":"); ok {
+			return name, p == project
+		}
+		return dep, !sqitchChangeID.MatchString(dep)
+	}
+	var out []HistoryProblem
+	problem := func(c *sqitchChange, msg string, args ...any) {
+		out = append(out, HistoryProblem{Kind: ProblemDependency, File: planFile, Line: c.line, Object: c.name, Message: fmt.Sprintf(msg, args...)})
+	}
+	for i, c := range changes {
+		pos := i + 1
+		for _, dep := range c.requires {
+			name, ok := local(dep)
+			if !ok {
+				continue
+			}
+			change, tag, tagged := strings.Cut(name, "@")
+			switch {
+			case tagged && change == "": // @tag: the tag is earlier in the plan
+				if at, ok := tags[name]; ok && at < pos {
+					continue
+				}
+			case tagged:
+				if at, ok := tags["@"+tag]; ok && at < pos && first[change] > 0 && first[change] <= at {
+					continue
+				}
+			case first[name] > 0 && first[name] < pos:
+				continue
+			}
+			switch {
+			case name == c.name:
+				problem(c, "sqitch refuses this plan: change %s requires itself; remove %s from its own dependency list", c.name, dep)
+			case !tagged && first[name] > pos:
+				problem(c, "sqitch refuses this plan: change %s is planned %d change(s) before %s, which it requires; move %s below %s in %s",
+					c.name, last[name]-pos, name, c.name, name, path.Base(planFile))
+			default:
+				problem(c, "sqitch refuses this plan: change %s requires %s, which is not planned before it; add that change to the plan or correct the name", c.name, dep)
+			}
+		}
+		for _, dep := range c.conflicts {
+			name, ok := local(dep)
+			if !ok {
+				continue
+			}
+			change, _, _ := strings.Cut(name, "@")
+			if at := first[change]; at > 0 && at < pos {
+				problem(c, "sqitch refuses to deploy this plan on a new database: change %s conflicts with %s, which the plan deploys before it; drop the conflict, or revert %s before %s is deployed",
+					c.name, change, change, c.name)
+			}
+		}
+	}
+	return out
 }
 
 // sqitchScript reads a script the way sqitch runs it: psql -f, each
