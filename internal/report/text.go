@@ -166,7 +166,11 @@ func migrationFailure(r *Report) string {
 		return ""
 	}
 	f := r.Migrations.Failed
-	return fmt.Sprintf("Migration %s failed at %s:%d (SQLSTATE %s): %s", f.Migration, f.File, f.Line, f.SQLState, f.Error)
+	state := "" // a process (a migrate command, an init script) may give none
+	if f.SQLState != "" {
+		state = " (SQLSTATE " + f.SQLState + ")"
+	}
+	return fmt.Sprintf("Migration %s failed at %s:%d%s: %s", f.Migration, f.File, f.Line, state, f.Error)
 }
 
 func locPrefix(l check.Location) string {
