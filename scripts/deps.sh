@@ -15,6 +15,9 @@ if [ "${PGREVIEW_NEED_DOCKER_IMAGE:-1}" = 1 ]; then
 	command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 fi
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+# Compressed init dumps (.sql.xz, .sql.zst) are read through these.
+command -v xz >/dev/null 2>&1 || need_pkgs+=(xz-utils)
+command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -35,16 +35,24 @@ type commandApplier struct {
 func (a *commandApplier) Describe() string { return "sh -c " + a.c.command }
 
 // Up runs the command with DATABASE_URL, PG* and POSTGRES_* pointing at
-// the review database, in its own process group so that cancelling stops
-// everything it started.
+// the review database.
 func (a *commandApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStatement, error) {
 	cmd := exec.CommandContext(ctx, "sh", "-c", a.c.command)
 	cmd.Dir = a.c.dir
-	env := a.db.Env
+	return nil, runProcess(cmd, a.db, fmt.Sprintf("migrate command `%s`", a.c.command), "")
+}
+
+// runProcess runs a tool's process against the review database: DATABASE_URL,
+// PG* and POSTGRES_* in its environment (plus extra), in its own process
+// group so that cancelling stops everything it started. A failure carries
+// the end of its output, at file if the process runs one, with the
+// password redacted.
+func runProcess(cmd *exec.Cmd, db *Session, what, file string, extra ...string) error {
+	env := db.Env
 	if env == nil {
 		env = os.Environ()
 	}
-	cmd.Env = append(append([]string{}, env...), databaseEnv(a.db.URL, plainURL(a.db.URL), []string{"DATABASE_URL"})...)
+	cmd.Env = append(append(append([]string{}, env...), databaseEnv(db.URL, plainURL(db.URL), []string{"DATABASE_URL"})...), extra...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
@@ -55,9 +63,13 @@ func (a *commandApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStatem
 		if i := strings.LastIndex(msg, "\n"); len(msg) > 1500 && i >= 0 {
 			msg = "…" + msg[len(msg)-1500:]
 		}
-		return nil, &ProcessError{Message: redactURL(fmt.Sprintf("migrate command `%s` failed (%v): %s", a.c.command, err, msg), a.db.URL)}
+		e := &ProcessError{Message: redactURL(fmt.Sprintf("%s failed (%v): %s", what, err, msg), db.URL)}
+		if file != "" {
+			e.File, e.Line = file, 1
+		}
+		return e
 	}
-	return nil, nil
+	return nil
 }
 
 func (a *commandApplier) Down(context.Context, *Migration) ([]ExecutedStatement, error) {

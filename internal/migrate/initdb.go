@@ -1,7 +1,16 @@
 package migrate
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -39,25 +48,185 @@ func initdbScore(r *repo.Repo, dir string) int {
 	return 0
 }
 
+// initdbDecompressors are the compressed dumps the image accepts and the
+// command it pipes each through (gzip is read in-process).
+var initdbDecompressors = map[string][]string{".sql.xz": {"xz", "-dc"}, ".sql.zst": {"zstd", "-dc"}}
+
 // loadInitdb reads init scripts in the order the official image runs them
-// (`for f in /docker-entrypoint-initdb.d/*`, sorted by name): *.sql
-// through psql, statement by statement with no wrapping transaction.
-// Shell scripts and compressed dumps cannot be replayed and are listed.
+// (`for f in /docker-entrypoint-initdb.d/*`, sorted by name): *.sql and
+// compressed dumps through psql, statement by statement with no wrapping
+// transaction; *.sh executed when executable and sourced otherwise.
+// Anything else the image ignores, and so does the review.
 func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
 	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Dir: dir, Runner: plain}
 	files := filesIn(r, dir)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {
 		base := path.Base(f.Path)
-		switch {
-		case strings.HasSuffix(base, ".sql"):
-			s := &Script{File: f.Path, Line: 1, Autocommit: true}
+		s := &Script{File: f.Path, Line: 1, Autocommit: true}
+		switch ext := initdbExt(base); ext {
+		case ".sh":
+			s.Shell = true
+			plan.Runner = initdbRunner{root: r.Root}
+		case ".sql":
 			s.Statements, s.Err = psqlStatements(f.Path, f.Text())
-			plan.Migrations = append(plan.Migrations, &Migration{Version: strings.TrimSuffix(base, ".sql"), Up: s})
-		case strings.HasSuffix(base, ".sh"), strings.HasSuffix(base, ".sql.gz"), strings.HasSuffix(base, ".sql.xz"), strings.HasSuffix(base, ".sql.zst"):
-			plan.Skipped = append(plan.Skipped, Skipped{File: f.Path, Line: 1,
-				Reason: "the postgres image runs " + base + " at first start; pgreview replays only .sql init scripts, so what it does is missing from the review"})
+		case ".sql.gz", ".sql.xz", ".sql.zst":
+			text, err := decompress(f, ext)
+			var cannot *cannotRead
+			switch {
+			case errors.As(err, &cannot):
+				plan.Skipped = append(plan.Skipped, Skipped{File: f.Path, Line: 1,
+					Reason: fmt.Sprintf("the postgres image runs %s at first start, but pgreview cannot read it: %v; what it does is missing from the review", base, err)})
+				continue
+			case err != nil: // the image's own decompression fails too
+				s.Err = &ScriptError{File: f.Path, Line: 1, Message: fmt.Sprintf("%s cannot be decompressed (%v): the image stops at it on first start; replace it with a valid dump", base, err)}
+			default:
+				s.Statements, s.Err = psqlStatements(f.Path, text)
+			}
+		default:
+			continue
 		}
+		plan.Migrations = append(plan.Migrations, &Migration{Version: strings.TrimSuffix(base, initdbExt(base)), Up: s})
 	}
 	return plan, nil
+}
+
+// initdbExt is the suffix by which the image's entrypoint picks a file.
+func initdbExt(base string) string {
+	for _, ext := range []string{".sh", ".sql", ".sql.gz", ".sql.xz", ".sql.zst"} {
+		if strings.HasSuffix(base, ext) {
+			return ext
+		}
+	}
+	return ""
+}
+
+// maxDump bounds a decompressed init dump: the review reads it whole.
+const maxDump = 256 << 20
+
+// cannotRead is a dump pgreview cannot read though the image could: its
+// decompressor is not installed here, or it is too large.
+type cannotRead struct{ reason string }
+
+func (c *cannotRead) Error() string { return c.reason }
+
+// decompress reads a compressed dump from disk (the repository index
+// treats it as binary and does not read it).
+func decompress(f *repo.File, ext string) (string, error) {
+	data, err := os.ReadFile(f.Abs())
+	if err != nil {
+		return "", err
+	}
+	if ext == ".sql.gz" {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return "", err
+		}
+		return readDump(zr)
+	}
+	argv := initdbDecompressors[ext]
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return "", fmt.Errorf("%s is not installed; add it (apt-get install %s) before this step", argv[0], map[string]string{"xz": "xz-utils", "zstd": "zstd"}[argv[0]])
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin = bytes.NewReader(data)
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	text, err := readDump(pipe)
+	if err != nil {
+		cmd.Process.Kill() // over the bound: stop it writing
+		cmd.Wait()
+		return "", err
+	}
+	if err := cmd.Wait(); err != nil {
+		return "", fmt.Errorf("%s: %v", strings.Join(argv, " "), err)
+	}
+	return text, nil
+}
+
+func readDump(r io.Reader) (string, error) {
+	out, err := io.ReadAll(io.LimitReader(r, maxDump+1))
+	if err != nil {
+		return "", err
+	}
+	if len(out) > maxDump {
+		return "", &cannotRead{fmt.Sprintf("it is over %d MB decompressed", maxDump>>20)}
+	}
+	return string(out), nil
+}
+
+// initdbEntrypoint is what the official image's docker-entrypoint.sh gives
+// the scripts it sources: its shell options, docker_process_sql, and the
+// psql array ("${psql[@]}" <<-EOSQL). docker_process_sql drops PGHOST to
+// reach the image's socket; here PGHOST is how psql reaches the review
+// database, so it stays.
+const initdbEntrypoint = `set -Eeo pipefail
+docker_process_sql() {
+	local query_runner=( psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc )
+	if [ -n "$POSTGRES_DB" ]; then
+		query_runner+=( --dbname "$POSTGRES_DB" )
+	fi
+	"${query_runner[@]}" "$@"
+}
+psql=( docker_process_sql )
+. "$1"
+`
+
+// initdbRunner applies init scripts: SQL on Apply's connection, shell
+// scripts as processes whose psql reaches the review database through
+// PGHOST, PGPORT, PGPASSWORD and POSTGRES_USER/POSTGRES_DB. The trace sees
+// their DDL as it sees a migrate command's.
+type initdbRunner struct {
+	root string // the repository, where the scripts are
+}
+
+func (r initdbRunner) Open(ctx context.Context, db *Session) (Applier, error) {
+	sql, err := plain.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return &initdbApplier{Applier: sql, root: r.root, db: db}, nil
+}
+
+type initdbApplier struct {
+	Applier // SQL scripts
+	root    string
+	db      *Session
+}
+
+func (a *initdbApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStatement, error) {
+	if !m.Up.Shell {
+		return a.Applier.Up(ctx, m)
+	}
+	return nil, a.shell(ctx, m.Up.File)
+}
+
+// shell runs one init script the way the entrypoint does: "$f" when it is
+// executable, ". $f" otherwise, in the script's directory. PGDATA is a
+// scratch directory, removed afterwards: a script that edits
+// postgresql.conf there writes nowhere that matters (the review server
+// keeps its own settings).
+func (a *initdbApplier) shell(ctx context.Context, file string) error {
+	script := filepath.Join(a.root, filepath.FromSlash(file))
+	if _, err := exec.LookPath("psql"); err != nil {
+		return &ProcessError{File: file, Line: 1, Message: "init script " + path.Base(file) + " needs psql, which is not on PATH; install the PostgreSQL client (apt-get install postgresql-client) before this step"}
+	}
+	scratch, err := os.MkdirTemp("", "pgreview-pgdata-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	var cmd *exec.Cmd
+	if st, err := os.Stat(script); err == nil && st.Mode()&0o111 != 0 {
+		cmd = exec.CommandContext(ctx, script)
+	} else {
+		cmd = exec.CommandContext(ctx, "bash", "-c", initdbEntrypoint, "docker-entrypoint.sh", script)
+	}
+	cmd.Dir = filepath.Dir(script)
+	return runProcess(cmd, a.db, "init script "+path.Base(file), file, "PGDATA="+scratch)
 }

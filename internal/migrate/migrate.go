@@ -94,6 +94,9 @@ type Script struct {
 	// Autocommit: the tool runs each statement on its own, the way psql -f
 	// does; BEGIN and COMMIT in the script are sent as written.
 	Autocommit bool
+	// Shell: a shell script the tool runs as a process (an init script);
+	// it has no statements of its own, the trace sees what it sends.
+	Shell bool
 	// Empty is true for a down that exists but does nothing
 	// (`downgrade(): pass`, an empty `-- migrate:down` section).
 	Empty bool
