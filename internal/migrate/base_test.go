@@ -118,3 +118,56 @@ func TestAlembicOrder(t *testing.T) {
 		t.Fatalf("order %v, problems %+v", got, problems)
 	}
 }
+
+// TestLateMigration: a new migration ordered before one the base branch
+// already has is judged by what its tool does on migrated databases.
+func TestLateMigration(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string // the base has everything but the "new" file
+		new   string
+		kind  ProblemKind // "" for none
+		says  string
+	}{
+		{"golang-migrate", map[string]string{"db/migrations/1_a.up.sql": "SELECT 1;", "db/migrations/3_c.up.sql": "SELECT 1;", "db/migrations/2_b.up.sql": "SELECT 1;"},
+			"db/migrations/2_b.up.sql", ProblemOutOfOrder, "golang-migrate applies only versions above a database's current one, so databases already at 3 never get it"},
+		{"goose", map[string]string{"db/migrations/1_a.sql": "-- +goose Up\nSELECT 1;", "db/migrations/3_c.sql": "-- +goose Up\nSELECT 1;", "db/migrations/2_b.sql": "-- +goose Up\nSELECT 1;"},
+			"db/migrations/2_b.sql", ProblemOutOfOrder, "goose stops on databases already at 3"},
+		{"flyway", map[string]string{"sql/V1__a.sql": "SELECT 1;", "sql/V3__c.sql": "SELECT 1;", "sql/V2__b.sql": "SELECT 1;"},
+			"sql/V2__b.sql", ProblemOutOfOrder, "Flyway's validation fails on databases already at 3"},
+		{"flyway-outOfOrder", map[string]string{"sql/V1__a.sql": "SELECT 1;", "sql/V3__c.sql": "SELECT 1;", "sql/V2__b.sql": "SELECT 1;", "flyway.conf": "flyway.outOfOrder=true\n"},
+			"sql/V2__b.sql", ProblemReordered, "Flyway (outOfOrder=true) applies it after 3 on databases that already ran 3, and before it on new ones; make sure both orders give the same schema"},
+		{"dbmate", map[string]string{"db/migrations/20240101_a.sql": "-- migrate:up\nSELECT 1;", "db/migrations/20240301_c.sql": "-- migrate:up\nSELECT 1;", "db/migrations/20240201_b.sql": "-- migrate:up\nSELECT 1;"},
+			"db/migrations/20240201_b.sql", ProblemReordered, "dbmate applies it after 20240301"},
+		{"initdb", map[string]string{"docker-entrypoint-initdb.d/1.sql": "SELECT 1;", "docker-entrypoint-initdb.d/3.sql": "SELECT 1;", "docker-entrypoint-initdb.d/2.sql": "SELECT 1;"},
+			"docker-entrypoint-initdb.d/2.sql", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := map[string][]byte{}
+			for f, s := range c.files {
+				if f != c.new {
+					base[f] = []byte(s)
+				}
+			}
+			r, err := repo.Open(repotest.Dir(t, c.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := Detect(r, Config{Base: NewBase("main", base)})
+			if err != nil || plan == nil {
+				t.Fatalf("detect: %v %v", plan, err)
+			}
+			got := plan.BaseProblems(func(f string) []byte { b, _ := r.File(f).Bytes(); return b })
+			if c.kind == "" {
+				if len(got) != 0 {
+					t.Fatalf("%s: want no problem, got %+v", plan.Tool, got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Kind != c.kind || got[0].File != c.new || !strings.Contains(got[0].Message, c.says) {
+				t.Fatalf("%s: got %+v\nwant %s at %s saying %q", plan.Tool, got, c.kind, c.new, c.says)
+			}
+		})
+	}
+}

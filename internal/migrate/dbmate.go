@@ -32,7 +32,7 @@ func dbmateScore(r *repo.Repo, dir string) int {
 // loadDbmate reads dbmate migrations, ordered by file name as dbmate
 // orders them.
 func loadDbmate(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "dbmate", Dir: dir, Runner: dbmate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
+	plan := &Plan{Tool: "dbmate", Dir: dir, Late: LateApplied, Runner: dbmate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
 	files := filesIn(r, dir)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	seen := map[string]string{}

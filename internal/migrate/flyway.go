@@ -37,7 +37,7 @@ func flywayScore(r *repo.Repo, dir string) int {
 // ones run in version order (1.10 after 1.9); repeatables run after them,
 // ordered by description; undo scripts are the downs.
 func loadFlyway(r *repo.Repo, dir string, placeholders map[string]string) (*Plan, error) {
-	plan := &Plan{Tool: "flyway", Dir: dir, Bookkeeping: []string{"public.flyway_schema_history"}}
+	plan := &Plan{Tool: "flyway", Dir: dir, Late: flywayLate(r), Bookkeeping: []string{"public.flyway_schema_history"}}
 	byVersion := map[string]*Migration{}
 	undos := map[string]*Script{}
 	var repeatables []*Migration
@@ -239,4 +239,26 @@ func (f *flyway) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]Execut
 
 func (f *flyway) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", f.record(m, m.Down, "UNDO_SQL"))
+}
+
+// flywayOutOfOrder finds Flyway's outOfOrder switched on, wherever a repo
+// sets it: flyway.conf (flyway.outOfOrder=true), flyway.toml
+// (outOfOrder = true), the FLYWAY_OUT_OF_ORDER variable, the command line
+// (-outOfOrder=true) or Maven and Gradle (<outOfOrder>true, outOfOrder = true).
+var flywayOutOfOrder = regexp.MustCompile(`(?i)(?:outOfOrder\s*[=:]\s*["']?true|FLYWAY_OUT_OF_ORDER\s*[=:]\s*["']?true|<outOfOrder>\s*true)`)
+
+// flywayConfigExts are the files that can carry Flyway settings.
+var flywayConfigExts = []string{".conf", ".toml", ".properties", ".yml", ".yaml", ".env", ".sh", ".xml", ".gradle", ".kts", "Makefile", "Dockerfile"}
+
+// flywayLate is what Flyway does with a late migration: validation refuses
+// it, unless outOfOrder is on.
+func flywayLate(r *repo.Repo) LateMigration {
+	for _, f := range r.Files() {
+		for _, ext := range flywayConfigExts {
+			if strings.HasSuffix(f.Path, ext) && flywayOutOfOrder.MatchString(f.Text()) {
+				return LateApplied
+			}
+		}
+	}
+	return LateRefused
 }

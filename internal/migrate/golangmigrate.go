@@ -19,7 +19,7 @@ var golangMigrateName = regexp.MustCompile(`^([0-9]+)_(.*)\.(down|up)\.sql$`)
 // loadGolangMigrate reads golang-migrate files in dir, ordered by their
 // numeric version as migrate does.
 func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "golang-migrate", Dir: dir, Runner: golangMigrate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
+	plan := &Plan{Tool: "golang-migrate", Dir: dir, Late: LateSkipped, Runner: golangMigrate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
 	byVersion := map[uint64]*Migration{}
 	for _, f := range filesIn(r, dir) {
 		m := golangMigrateName.FindStringSubmatch(path.Base(f.Path))

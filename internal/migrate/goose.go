@@ -47,7 +47,7 @@ func firstAnnotation(text string) string {
 // compiled into the repo's own binary and cannot be replayed: they are
 // listed as skipped and the review carries on without them.
 func loadGoose(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "goose", Dir: dir, Runner: goose{}, HasDowns: true, Bookkeeping: []string{"public.goose_db_version"}}
+	plan := &Plan{Tool: "goose", Dir: dir, Late: LateRefused, Runner: goose{}, HasDowns: true, Bookkeeping: []string{"public.goose_db_version"}}
 	byVersion := map[int64]*Migration{}
 	files := map[int64]string{}
 	for _, f := range filesIn(r, dir) {

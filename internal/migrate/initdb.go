@@ -58,7 +58,7 @@ var initdbDecompressors = map[string][]string{".sql.xz": {"xz", "-dc"}, ".sql.zs
 // transaction; *.sh executed when executable and sourced otherwise.
 // Anything else the image ignores, and so does the review.
 func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Dir: dir, Runner: plain}
+	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Dir: dir, Late: LateNoOrder, Runner: plain}
 	files := filesIn(r, dir)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {

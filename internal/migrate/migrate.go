@@ -29,6 +29,9 @@ type Plan struct {
 	// Skipped are migrations that exist but cannot be replayed (goose Go
 	// migrations, init shell scripts).
 	Skipped []Skipped
+	// Late is what the tool does with a new migration ordered before one
+	// a database already ran (see BaseProblems).
+	Late LateMigration
 	// Base is the base branch's view of the history, when known.
 	Base *Base
 	// Bookkeeping are the tool's own tables ("public.schema_migrations"),

@@ -23,7 +23,7 @@ func (p *Plan) IsNew(m *Migration) bool {
 // branch still has to run: the new migrations, in the plan's order, with
 // the plan's runner. It shares the plan's migrations.
 func (p *Plan) Pending() *Plan {
-	sub := &Plan{Tool: p.Tool, Dir: p.Dir, Runner: p.Runner, HasDowns: p.HasDowns, Base: p.Base, Bookkeeping: p.Bookkeeping}
+	sub := &Plan{Tool: p.Tool, Dir: p.Dir, Late: p.Late, Runner: p.Runner, HasDowns: p.HasDowns, Base: p.Base, Bookkeeping: p.Bookkeeping}
 	for _, m := range p.Migrations {
 		if p.IsNew(m) {
 			sub.Migrations = append(sub.Migrations, m)

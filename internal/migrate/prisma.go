@@ -29,7 +29,7 @@ func prismaScore(r *repo.Repo, dir string) int {
 // loadPrisma reads prisma migrations, applied in folder-name order as
 // `prisma migrate deploy` does; Prisma has no down migrations.
 func loadPrisma(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "prisma", Dir: dir, Runner: prisma{}, Bookkeeping: []string{"public._prisma_migrations"}}
+	plan := &Plan{Tool: "prisma", Dir: dir, Late: LateApplied, Runner: prisma{}, Bookkeeping: []string{"public._prisma_migrations"}}
 	var files []*repo.File
 	for _, f := range r.FilesOf(repo.KindSQL) {
 		if path.Base(f.Path) == "migration.sql" && path.Dir(path.Dir(f.Path)) == dir {

@@ -37,7 +37,7 @@ func loadSqitch(r *repo.Repo, dir string) (*Plan, error) {
 			top = path.Clean(path.Join(dir, m[1]))
 		}
 	}
-	plan := &Plan{Tool: "sqitch", Dir: dir, Runner: sqitch{}, HasDowns: true}
+	plan := &Plan{Tool: "sqitch", Dir: dir, Late: LateSkipped, Runner: sqitch{}, HasDowns: true}
 	var changes []*sqitchChange
 	tags := map[string]int{} // "@tag": how many changes the plan lists before it
 	project := ""

@@ -17,9 +17,12 @@ var MigrationEdited = &check.Check{
 Migration tools record what they applied and never run a migration twice: an
 edit to an applied migration reaches new databases but never the ones already
 migrated, so environments drift apart. A new migration numbered before one
-the base branch already has is skipped (or refused) where the base ran.
-An edited migration is critical, a new one ordered before the base's is
-important. This needs the base branch (pull request reviews: --base, or
+the base branch already has is judged by what its tool does where the base
+ran: golang-migrate and sqitch skip it for good, goose and Flyway (without
+outOfOrder) refuse to migrate, dbmate, Prisma and Flyway with outOfOrder
+apply it after the later one, so migrated and new databases run the two in
+different orders. An edited migration is critical, a skipped or refused one
+important, one applied in another order info. This needs the base branch (pull request reviews: --base, or
 the pull request's base commit in GitHub Actions).`,
 	Run: func(p *check.Pass) error {
 		if p.Migrations == nil {
@@ -41,8 +44,11 @@ the pull request's base commit in GitHub Actions).`,
 			// An edit never reaches the databases that ran the base
 			// version: environments drift apart for good.
 			sev := check.Important
-			if pr.Kind == migrate.ProblemEdited {
+			switch pr.Kind {
+			case migrate.ProblemEdited:
 				sev = check.Critical
+			case migrate.ProblemReordered: // applied all the same
+				sev = check.Info
 			}
 			p.Report(check.Finding{Location: check.Location{File: pr.File, Line: pr.Line}, Message: pr.Message, Severity: sev})
 		}

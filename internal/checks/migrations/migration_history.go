@@ -27,7 +27,7 @@ func runMigrationHistory(p *check.Pass) error {
 		return nil
 	}
 	for _, pr := range p.Migrations.Problems {
-		if pr.Kind == migrate.ProblemEdited || pr.Kind == migrate.ProblemOutOfOrder {
+		if pr.Kind == migrate.ProblemEdited || pr.Kind == migrate.ProblemOutOfOrder || pr.Kind == migrate.ProblemReordered {
 			continue
 		}
 		f := check.Finding{Location: check.Location{File: pr.File, Line: pr.Line}, Message: pr.Message}
