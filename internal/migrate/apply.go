@@ -58,6 +58,11 @@ func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptio
 	defer func() { res.Duration = time.Since(start) }()
 	a := &applyRun{ctx: ctx, pg: pg, plan: plan, opts: opts, res: res}
 	defer a.close()
+	if plan.Setup != nil {
+		if err := a.runSetup(); err != nil || res.Failed != nil {
+			return res, err // the image would not start: nothing more applies
+		}
+	}
 	if err := a.open(); err != nil {
 		return nil, err
 	}
@@ -84,6 +89,9 @@ type applyRun struct {
 	applier Applier
 	before  Schema
 	log     traceLog
+	// setupSnapshot is the database after the init scripts, dropped at
+	// the end.
+	setupSnapshot string
 }
 
 func (a *applyRun) open() error {
@@ -125,9 +133,62 @@ func (a *applyRun) open() error {
 	return nil
 }
 
+// runSetup applies the init scripts the image runs at first start, before
+// the trace: they make the database the history starts from (its roles,
+// schemas, extensions), they are not migrations under review. A round
+// trip that rebuilds the database starts again from a snapshot taken
+// after them. On a server the review does not own (--engine dsn) they are
+// skipped: what they create outside the database (roles) would collide
+// with the last run's.
+func (a *applyRun) runSetup() error {
+	setup := a.plan.Setup
+	if a.pg.Kind == engine.KindDSN {
+		a.res.SetupSkipped = "init scripts are not run on a server pgreview does not own (engine dsn): roles they create would persist"
+		a.opts.Log("setup: %s", a.res.SetupSkipped)
+		return nil
+	}
+	// Its own connection: the snapshot needs the database to itself.
+	conn, err := pgx.Connect(a.ctx, a.pg.URL)
+	if err != nil {
+		return fmt.Errorf("connect to the review database: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(a.ctx))
+	ap, err := setup.Runner.Open(a.ctx, &Session{Conn: conn, URL: a.pg.URL, Env: a.opts.Env, Log: a.opts.Log})
+	if err != nil {
+		a.res.Failed = failureOf(setup.Migrations[0], err)
+		return nil
+	}
+	defer ap.Close()
+	for _, m := range setup.Migrations {
+		a.opts.Log("init script %s (before the migrations, as the image runs it)", m.File())
+		if _, err := ap.Up(a.ctx, m); err != nil {
+			a.res.Failed = failureOf(m, err)
+			return nil
+		}
+		a.res.Setup = append(a.res.Setup, m.File())
+	}
+	if !a.opts.RoundTrip {
+		return nil
+	}
+	conn.Close(a.ctx)
+	name := helperName(a.pg.Database, "setup")
+	if err := a.pg.Snapshot(a.ctx, name); err != nil {
+		return fmt.Errorf("snapshot the database after its init scripts: %w", err)
+	}
+	a.setupSnapshot, a.opts.Template = name, name
+	return nil
+}
+
 func (a *applyRun) close() {
 	if a.applier != nil {
 		a.applier.Close()
+	}
+	if a.setupSnapshot != "" {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(a.ctx), 30*time.Second)
+		defer cancel()
+		if err := a.pg.DropDatabase(ctx, a.setupSnapshot); err != nil {
+			a.opts.Log("drop %s: %v", a.setupSnapshot, err)
+		}
 	}
 	if a.conn != nil {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(a.ctx), 10*time.Second)

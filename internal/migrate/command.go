@@ -42,8 +42,8 @@ func (a *commandApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStatem
 	return nil, runProcess(cmd, a.db, fmt.Sprintf("migrate command `%s`", a.c.command), "")
 }
 
-// runProcess runs a tool's process against the review database: DATABASE_URL,
-// PG* and POSTGRES_* in its environment (plus extra), in its own process
+// runProcess runs a tool's process against the review database: extra,
+// then DATABASE_URL, PG* and POSTGRES_* in its environment, in its own process
 // group so that cancelling stops everything it started. A failure carries
 // the end of its output, at file if the process runs one, with the
 // password redacted.
@@ -52,7 +52,9 @@ func runProcess(cmd *exec.Cmd, db *Session, what, file string, extra ...string) 
 	if env == nil {
 		env = os.Environ()
 	}
-	cmd.Env = append(append(append([]string{}, env...), databaseEnv(db.URL, plainURL(db.URL), []string{"DATABASE_URL"})...), extra...)
+	// The review database's variables come last: they win over extra
+	// (an init script's POSTGRES_USER from compose, say).
+	cmd.Env = append(append(append([]string{}, env...), extra...), databaseEnv(db.URL, plainURL(db.URL), []string{"DATABASE_URL"})...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second

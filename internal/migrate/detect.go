@@ -117,7 +117,9 @@ func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
 		if cfg.Command == "" {
 			return nil, fmt.Errorf("migrations.tool is command but no command is set; set migrations.command or --migrate-command")
 		}
-		return loadCommand(cfg.Command, r.Root), nil
+		plan := loadCommand(cfg.Command, r.Root)
+		plan.withSetup(initdbSetup(r))
+		return plan, nil
 	}
 	tool, dir := cfg.Tool, cfg.Dir
 	if dir != "" {
@@ -147,6 +149,9 @@ func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
 			plan, err := f.load(r, best, cfg)
 			if plan != nil {
 				plan.Base = cfg.Base
+				if plan.Tool != "docker-entrypoint-initdb.d" {
+					plan.withSetup(initdbSetup(r))
+				}
 			}
 			return plan, err
 		}
@@ -155,6 +160,18 @@ func Detect(r *repo.Repo, cfg Config) (*Plan, error) {
 		return nil, fmt.Errorf("no %s migrations found in %s; check migrations.tool and migrations.dir in .pgreview.yml", orAny(tool), orRoot(dir))
 	}
 	return nil, nil
+}
+
+// withSetup runs setup's init scripts before the plan; those pgreview
+// cannot read are the plan's to report.
+func (p *Plan) withSetup(setup *Plan) {
+	if setup == nil {
+		return
+	}
+	p.Skipped = append(p.Skipped, setup.Skipped...)
+	if len(setup.Migrations) > 0 {
+		p.Setup = setup
+	}
 }
 
 func orAny(tool string) string {

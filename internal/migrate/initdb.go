@@ -52,22 +52,72 @@ func initdbScore(r *repo.Repo, dir string) int {
 // command it pipes each through (gzip is read in-process).
 var initdbDecompressors = map[string][]string{".sql.xz": {"xz", "-dc"}, ".sql.zst": {"zstd", "-dc"}}
 
-// loadInitdb reads init scripts in the order the official image runs them
-// (`for f in /docker-entrypoint-initdb.d/*`, sorted by name): *.sql and
+// loadInitdb reads the init scripts in dir as the history itself: the
+// repo has no other migrations.
+func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
+	var scripts []initScript
+	for _, f := range filesIn(r, dir) {
+		scripts = append(scripts, initScript{name: path.Base(f.Path), file: f})
+	}
+	plan := initdbPlan(r, scripts)
+	plan.Dir = dir
+	return plan, nil
+}
+
+// initdbSetup is what the image runs at first start before the repo's own
+// migrations: the scripts the compose db service mounts, as a directory
+// or one file at a time, at /docker-entrypoint-initdb.d. Nil when none.
+func initdbSetup(r *repo.Repo) *Plan {
+	db := r.DBService()
+	if db == nil {
+		return nil
+	}
+	var scripts []initScript
+	for _, m := range db.Volumes {
+		if m.Type == "volume" || m.Type == "tmpfs" || m.Source == "" || strings.HasPrefix(m.Source, "/") {
+			continue // not the repository's files
+		}
+		src := path.Clean(path.Join(path.Dir(db.File), m.Source))
+		target := strings.TrimSuffix(m.Target, "/")
+		switch {
+		case target == initdbDir:
+			for _, f := range filesIn(r, src) {
+				scripts = append(scripts, initScript{name: path.Base(f.Path), file: f})
+			}
+		case path.Dir(target) == initdbDir:
+			if f := r.File(src); f != nil {
+				scripts = append(scripts, initScript{name: path.Base(target), file: f})
+			}
+		}
+	}
+	if plan := initdbPlan(r, scripts); len(plan.Migrations)+len(plan.Skipped) > 0 {
+		return plan
+	}
+	return nil
+}
+
+// initScript is a file as the image sees it: name is its name inside
+// /docker-entrypoint-initdb.d, which orders it.
+type initScript struct {
+	name string
+	file *repo.File
+}
+
+// initdbPlan orders init scripts as the official image runs them (`for f
+// in /docker-entrypoint-initdb.d/*`, sorted by name): *.sql and
 // compressed dumps through psql, statement by statement with no wrapping
 // transaction; *.sh executed when executable and sourced otherwise.
 // Anything else the image ignores, and so does the review.
-func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Dir: dir, Late: LateNoOrder, Runner: plain}
-	files := filesIn(r, dir)
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	for _, f := range files {
-		base := path.Base(f.Path)
+func initdbPlan(r *repo.Repo, scripts []initScript) *Plan {
+	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Late: LateNoOrder, Runner: plain}
+	sort.SliceStable(scripts, func(i, j int) bool { return scripts[i].name < scripts[j].name })
+	for _, sc := range scripts {
+		f, base := sc.file, sc.name
 		s := &Script{File: f.Path, Line: 1, Autocommit: true}
 		switch ext := initdbExt(base); ext {
 		case ".sh":
 			s.Shell = true
-			plan.Runner = initdbRunner{root: r.Root}
+			plan.Runner = initdbRunner{root: r.Root, env: serviceEnv(r.DBService())}
 		case ".sql":
 			s.Statements, s.Err = psqlStatements(f.Path, f.Text())
 		case ".sql.gz", ".sql.xz", ".sql.zst":
@@ -88,7 +138,26 @@ func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
 		}
 		plan.Migrations = append(plan.Migrations, &Migration{Version: strings.TrimSuffix(base, initdbExt(base)), Up: s})
 	}
-	return plan, nil
+	return plan
+}
+
+// serviceEnv is the db service's environment as its init scripts see it
+// (APP_DB_PASSWORD for a role they create, say). A variable compose
+// requires at run time (${X:?...}) gets a stand-in: the review database
+// is thrown away, and no real secret is needed or read.
+func serviceEnv(db *repo.PostgresService) []string {
+	if db == nil {
+		return nil
+	}
+	var env []string
+	for _, e := range db.Environment {
+		v, ok := db.Interpolate(e.Raw)
+		if !ok {
+			v = "pgreview-stand-in"
+		}
+		env = append(env, e.Key+"="+v)
+	}
+	return env
 }
 
 // initdbExt is the suffix by which the image's entrypoint picks a file.
@@ -182,7 +251,8 @@ psql=( docker_process_sql )
 // PGHOST, PGPORT, PGPASSWORD and POSTGRES_USER/POSTGRES_DB. The trace sees
 // their DDL as it sees a migrate command's.
 type initdbRunner struct {
-	root string // the repository, where the scripts are
+	root string   // the repository, where the scripts are
+	env  []string // the db service's environment
 }
 
 func (r initdbRunner) Open(ctx context.Context, db *Session) (Applier, error) {
@@ -190,12 +260,12 @@ func (r initdbRunner) Open(ctx context.Context, db *Session) (Applier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &initdbApplier{Applier: sql, root: r.root, db: db}, nil
+	return &initdbApplier{Applier: sql, r: r, db: db}, nil
 }
 
 type initdbApplier struct {
 	Applier // SQL scripts
-	root    string
+	r       initdbRunner
 	db      *Session
 }
 
@@ -212,7 +282,7 @@ func (a *initdbApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStateme
 // postgresql.conf there writes nowhere that matters (the review server
 // keeps its own settings).
 func (a *initdbApplier) shell(ctx context.Context, file string) error {
-	script := filepath.Join(a.root, filepath.FromSlash(file))
+	script := filepath.Join(a.r.root, filepath.FromSlash(file))
 	if _, err := exec.LookPath("psql"); err != nil {
 		return &ProcessError{File: file, Line: 1, Message: "init script " + path.Base(file) + " needs psql, which is not on PATH; install the PostgreSQL client (apt-get install postgresql-client) before this step"}
 	}
@@ -228,5 +298,5 @@ func (a *initdbApplier) shell(ctx context.Context, file string) error {
 		cmd = exec.CommandContext(ctx, "bash", "-c", initdbEntrypoint, "docker-entrypoint.sh", script)
 	}
 	cmd.Dir = filepath.Dir(script)
-	return runProcess(cmd, a.db, "init script "+path.Base(file), file, "PGDATA="+scratch)
+	return runProcess(cmd, a.db, "init script "+path.Base(file), file, append(a.r.env, "PGDATA="+scratch)...)
 }

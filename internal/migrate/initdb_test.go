@@ -106,3 +106,78 @@ func TestInitdbScripts(t *testing.T) {
 		t.Errorf("the repository gained files: %v", entries)
 	}
 }
+
+// TestInitdbSetup: a history that depends on what the compose db
+// service's init scripts create (a schema here) applies and round-trips,
+// because the scripts run first, in the order of their names inside
+// /docker-entrypoint-initdb.d (a mounted file, then a mounted directory's),
+// with the service's environment; a required variable gets a stand-in.
+func TestInitdbSetup(t *testing.T) {
+	dir := repotest.Dir(t, map[string]string{
+		"docker-compose.yml": `services:
+  db:
+    image: postgres:15
+    environment:
+      POSTGRES_USER: someone-else
+      APP_SCHEMA: ${APP_SCHEMA:-app}
+      APP_PASSWORD: ${APP_PASSWORD:?set it in .env}
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+      - ./sql/first.sql:/docker-entrypoint-initdb.d/00-first.sql:ro
+      - ./initdb:/docker-entrypoint-initdb.d
+volumes:
+  pgdata:
+`,
+		"sql/first.sql": "CREATE TABLE setup_order (step text);\nINSERT INTO setup_order VALUES ('first');\n",
+		"initdb/10-schema.sh": "set -u\ntest -n \"$APP_PASSWORD\"\n" +
+			`docker_process_sql <<<"CREATE SCHEMA $APP_SCHEMA; INSERT INTO setup_order VALUES ('$POSTGRES_USER')"` + "\n",
+		"db/migrations/1_users.up.sql":   "CREATE TABLE app.users (id bigint PRIMARY KEY);\n",
+		"db/migrations/1_users.down.sql": "DROP TABLE app.users;\n",
+		"db/migrations/2_email.up.sql":   "ALTER TABLE app.users ADD COLUMN email text;\n",
+		"db/migrations/2_email.down.sql": "ALTER TABLE app.users DROP COLUMN email;\n",
+		// A down that leaves its index behind: the review rebuilds the
+		// database from the snapshot taken after the init scripts.
+		"db/migrations/3_idx.up.sql":   "CREATE INDEX users_email ON app.users (email);\n",
+		"db/migrations/3_idx.down.sql": "SELECT 1;\n",
+		"db/migrations/4_name.up.sql":  "ALTER TABLE app.users ADD COLUMN name text;\n",
+	})
+	r, err := repo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Detect(r, Config{})
+	if err != nil || plan == nil || plan.Tool != "golang-migrate" || plan.Setup == nil {
+		t.Fatalf("detect: %+v, %v; want golang-migrate with init scripts first", plan, err)
+	}
+	pg := enginetest.Postgres(t)
+	res, err := Apply(context.Background(), pg, plan, ApplyOptions{Log: t.Logf, RoundTrip: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed != nil || res.Applied != 4 {
+		t.Fatalf("failed %+v, applied %d; want 4 applied", res.Failed, res.Applied)
+	}
+	if p := strings.Join(res.Roundtrip.Problems, "\n"); res.Roundtrip.OK || !strings.Contains(p, "users_email") || strings.Count(p, "\n") != 0 {
+		t.Errorf("round trip problems:\n%s\nwant only 3_idx's leftover index", p)
+	}
+	if got := query(t, pg.URL, `SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'app.users'::regclass AND attnum > 0 AND NOT attisdropped`); got != "id,email,name" {
+		t.Errorf("app.users has %q after the rebuild, want id,email,name", got)
+	}
+	if got := strings.Join(res.Setup, " "); got != "sql/first.sql initdb/10-schema.sh" {
+		t.Errorf("setup %q, want the mounted file (00-first.sql) before the directory's 10-schema.sh", got)
+	}
+	user := query(t, pg.URL, `SELECT current_user`)
+	if got := query(t, pg.URL, `SELECT string_agg(step, ',') FROM setup_order`); got != "first,"+user {
+		t.Errorf("setup ran %q, want first then the script with the review database's POSTGRES_USER %q", got, user)
+	}
+	if left := query(t, pg.URL, `SELECT count(*)::text FROM pg_database WHERE datname LIKE '%\_setup\_%'`); left != "0" {
+		t.Errorf("%s snapshot(s) of the setup left behind", left)
+	}
+	for _, s := range res.Steps {
+		for _, e := range s.Events {
+			if strings.Contains(e.Identity, "setup_order") {
+				t.Errorf("the setup was traced as part of %s: %+v", s.Migration.ID(), e)
+			}
+		}
+	}
+}

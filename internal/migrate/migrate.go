@@ -29,6 +29,10 @@ type Plan struct {
 	// Skipped are migrations that exist but cannot be replayed (goose Go
 	// migrations, init shell scripts).
 	Skipped []Skipped
+	// Setup is what the postgres image runs at first start, before this
+	// history: the init scripts the compose db service mounts. Nil when
+	// there are none, or when they are the history itself.
+	Setup *Plan
 	// Late is what the tool does with a new migration ordered before one
 	// a database already ran (see BaseProblems).
 	Late LateMigration
@@ -194,6 +198,10 @@ type Result struct {
 	Failed    *Failure      `json:"failed"`
 	Roundtrip Roundtrip     `json:"roundtrip"`
 	Duration  time.Duration `json:"-"`
+	// Setup lists the init scripts applied before the history, as the
+	// image runs them at first start; SetupSkipped says why they were not.
+	Setup        []string `json:"-"`
+	SetupSkipped string   `json:"-"`
 	// Steps are the applied migrations in order, with their statements
 	// and what the trace saw them do.
 	Steps []*Step `json:"-"`

@@ -32,6 +32,16 @@ func (p *Plan) Pending() *Plan {
 	return sub
 }
 
+// SetupOnly is the plan's init scripts without its history: what a base
+// branch with no migrations of its own still ran first. Nil without
+// init scripts.
+func (p *Plan) SetupOnly() *Plan {
+	if p == nil || p.Setup == nil {
+		return nil
+	}
+	return &Plan{Tool: p.Tool, Dir: p.Dir, Runner: p.Setup.Runner, Setup: p.Setup}
+}
+
 // OnBase joins the base branch's apply (untraced) and the pull request's
 // (pr, of plan.Pending(), traced) into one result for plan: every step and
 // origin, so findings still point at the statement that created an
@@ -45,6 +55,7 @@ func OnBase(plan *Plan, base, pr *Result) *Result {
 		Traced: pr.Traced, TraceUnavailable: pr.TraceUnavailable, Trips: pr.Trips,
 		Steps:  append(append([]*Step(nil), base.Steps...), pr.Steps...),
 		Phases: map[string]time.Duration{"base": base.Duration},
+		Setup:  base.Setup, SetupSkipped: base.SetupSkipped,
 	}
 	if res.Runner == "" {
 		res.Runner = base.Runner

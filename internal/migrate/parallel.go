@@ -78,16 +78,21 @@ func (a *applyRun) runSplit() error {
 	return a.merge(h, cut, caughtUp)
 }
 
+// helperName names a database of this review's: <db>_<what>_<random>,
+// within Postgres' 63 bytes.
+func helperName(db, what string) string {
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	if len(db) > 40 {
+		db = db[:40]
+	}
+	return db + "_" + what + "_" + hex.EncodeToString(suffix)
+}
+
 // openHelper creates the helper database from the review database's
 // template and opens a traced session on it.
 func (a *applyRun) openHelper() (*applyRun, error) {
-	suffix := make([]byte, 4)
-	rand.Read(suffix)
-	base := a.pg.Database
-	if len(base) > 40 {
-		base = base[:40]
-	}
-	name := base + "_part_" + hex.EncodeToString(suffix)
+	name := helperName(a.pg.Database, "part")
 	if err := a.pg.CreateDatabase(a.ctx, name, a.opts.template()); err != nil {
 		return nil, fmt.Errorf("create a helper database: %w", err)
 	}

@@ -128,6 +128,9 @@ func migrationsLine(r *Report) string {
 		return "none found"
 	}
 	s := fmt.Sprintf("%s · `%s` · %d/%d applied", m.Tool, m.Dir, m.Applied, m.Found)
+	if n := len(m.Setup); n > 0 {
+		s += fmt.Sprintf(" after %d init script%s", n, plural(n))
+	}
 	if r.Compared() {
 		s += fmt.Sprintf(" · %d new in this pull request", len(m.New))
 		if len(m.Edited) > 0 {

@@ -78,6 +78,11 @@ type Migrations struct {
 	New         []string `json:"new,omitempty"`
 	Edited      []string `json:"edited,omitempty"`
 	BaseApplied int      `json:"base_applied,omitempty"`
+	// Setup lists the init scripts the compose db service mounts at
+	// /docker-entrypoint-initdb.d, applied before the history as the image
+	// runs them at first start; SetupSkipped says why they were not.
+	Setup        []string `json:"setup,omitempty"`
+	SetupSkipped string   `json:"setup_skipped,omitempty"`
 }
 
 type Roundtrip struct {

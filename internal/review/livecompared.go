@@ -60,8 +60,12 @@ func liveOnBase(ctx context.Context, pg *engine.Postgres, head *repo.Repo, plan 
 	}
 	var out liveOutcome
 	baseRes := &migrate.Result{}
-	if base.plan != nil {
-		res, err := migrate.Apply(ctx, pg, base.plan, migrate.ApplyOptions{NoTrace: true, Log: log})
+	basePlan := base.plan
+	if basePlan == nil { // no history on the base, but the image's init scripts ran
+		basePlan = plan.SetupOnly()
+	}
+	if basePlan != nil {
+		res, err := migrate.Apply(ctx, pg, basePlan, migrate.ApplyOptions{NoTrace: true, Log: log})
 		if err != nil {
 			msg := fmt.Sprintf("the base branch's migrations could not be applied: %v", err)
 			return liveOutcome{head: LiveState{Unavailable: msg}, base: LiveState{Unavailable: msg}}

@@ -254,6 +254,7 @@ func buildReport(opts Options, r *repo.Repo, plan *migrate.Plan, choice engine.C
 		m := &report.Migrations{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations)}
 		if a := st.Applied; a != nil {
 			m.Applied, m.Failed, m.DurationMS, m.Runner = a.Applied, a.Failed, a.Duration.Milliseconds(), a.Runner
+			m.Setup, m.SetupSkipped = a.Setup, a.SetupSkipped
 			m.Roundtrip = report.Roundtrip{Checked: a.Roundtrip.Checked, OK: a.Roundtrip.OK, Problems: a.Roundtrip.Problems}
 		}
 		if m.Roundtrip.Problems == nil {

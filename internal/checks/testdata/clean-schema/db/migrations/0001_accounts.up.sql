@@ -2,6 +2,8 @@
 CREATE SCHEMA extensions;
 COMMENT ON SCHEMA extensions IS 'Extensions, kept apart from the application.';
 CREATE EXTENSION citext SCHEMA extensions;
+-- shop_app is created by db/init/10-roles.sh, which the image runs first.
+GRANT USAGE ON SCHEMA extensions TO shop_app;
 
 CREATE TYPE account_status AS ENUM ('active', 'suspended', 'closed');
 
