@@ -45,14 +45,48 @@ func (o ApplyOptions) template() string {
 }
 
 // Apply runs every migration of plan, in order, over one connection to
-// the review database, tracing each one. It stops at the first failure
-// and records where it happened. The returned error is only for failures
-// of the machinery (no connection); a migration that fails is reported in
+// the review database, tracing each one, after the init scripts the image
+// runs first (plan.Setup). It stops at the first failure and records
+// where it happened. The returned error is only for failures of the
+// machinery (no connection); a migration that fails is reported in
 // Result.Failed. The trace is removed before Apply returns.
 func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptions) (*Result, error) {
 	if opts.Log == nil {
 		opts.Log = func(string, ...any) {}
 	}
+	res, err := apply(ctx, pg, plan, opts)
+	if err != nil || !recreatesSetup(res) {
+		return res, err
+	}
+	// The history creates again what the init scripts created (a schema
+	// dump mounted for development, say): review it on an empty database,
+	// as a database without those scripts would run it, and say so.
+	opts.Log("%s fails on top of the init scripts (%s); applying the history without them", res.Failed.Migration, res.Failed.Error)
+	if err := pg.Restore(ctx, opts.template()); err != nil {
+		return res, nil
+	}
+	again, err := apply(ctx, pg, plan.like(plan.Migrations), opts)
+	if err != nil {
+		return again, err
+	}
+	if f := again.Failed; f == nil || f.File != res.Failed.File || f.Line != res.Failed.Line {
+		again.SetupConflict = &SetupConflict{Failure: res.Failed, Scripts: res.Setup}
+		again.SetupSkipped = fmt.Sprintf("the history was applied without the init scripts: on top of them, %s fails at %s:%d (%s)", res.Failed.Migration, res.Failed.File, res.Failed.Line, res.Failed.Error)
+	}
+	return again, nil
+}
+
+// duplicateObject are the SQLSTATEs of creating what exists: schema,
+// table, column, object (type, index, constraint...), function.
+var duplicateObject = map[string]bool{"42P06": true, "42P07": true, "42701": true, "42710": true, "42723": true}
+
+// recreatesSetup reports whether a migration failed creating something
+// that exists, after init scripts ran.
+func recreatesSetup(res *Result) bool {
+	return res.Failed != nil && !res.Failed.InitScript && len(res.Setup) > 0 && duplicateObject[res.Failed.SQLState]
+}
+
+func apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptions) (*Result, error) {
 	res := &Result{Tool: plan.Tool, Dir: plan.Dir, Found: len(plan.Migrations), Phases: map[string]time.Duration{}}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
@@ -156,6 +190,7 @@ func (a *applyRun) runSetup() error {
 	ap, err := setup.Runner.Open(a.ctx, &Session{Conn: conn, URL: a.pg.URL, Env: a.opts.Env, Log: a.opts.Log})
 	if err != nil {
 		a.res.Failed = failureOf(setup.Migrations[0], err)
+		a.res.Failed.InitScript = true
 		return nil
 	}
 	defer ap.Close()
@@ -163,6 +198,7 @@ func (a *applyRun) runSetup() error {
 		a.opts.Log("init script %s (before the migrations, as the image runs it)", m.File())
 		if _, err := ap.Up(a.ctx, m); err != nil {
 			a.res.Failed = failureOf(m, err)
+			a.res.Failed.InitScript = true
 			return nil
 		}
 		a.res.Setup = append(a.res.Setup, m.File())

@@ -202,6 +202,10 @@ type Result struct {
 	// image runs them at first start; SetupSkipped says why they were not.
 	Setup        []string `json:"-"`
 	SetupSkipped string   `json:"-"`
+	// SetupConflict is set when the history, on top of the init scripts,
+	// failed to create what they had already created; this result is
+	// then the history applied without them.
+	SetupConflict *SetupConflict `json:"-"`
 	// Steps are the applied migrations in order, with their statements
 	// and what the trace saw them do.
 	Steps []*Step `json:"-"`
@@ -265,6 +269,16 @@ type Failure struct {
 	Statement string `json:"statement"`
 	SQLState  string `json:"sqlstate"`
 	Error     string `json:"error"`
+	// InitScript: what failed is an init script run before the history
+	// (Result.Setup), so no migration was applied.
+	InitScript bool `json:"init_script,omitempty"`
+}
+
+// SetupConflict is a history that cannot run on the database its init
+// scripts make: Failure is where it failed on top of them (Scripts).
+type SetupConflict struct {
+	Failure *Failure
+	Scripts []string
 }
 
 // Origin returns the migration file and line of the statement that

@@ -23,7 +23,7 @@ func (p *Plan) IsNew(m *Migration) bool {
 // branch still has to run: the new migrations, in the plan's order, with
 // the plan's runner. It shares the plan's migrations.
 func (p *Plan) Pending() *Plan {
-	sub := &Plan{Tool: p.Tool, Dir: p.Dir, Late: p.Late, Runner: p.Runner, HasDowns: p.HasDowns, Base: p.Base, Bookkeeping: p.Bookkeeping}
+	sub := p.like(nil)
 	for _, m := range p.Migrations {
 		if p.IsNew(m) {
 			sub.Migrations = append(sub.Migrations, m)
@@ -39,7 +39,16 @@ func (p *Plan) SetupOnly() *Plan {
 	if p == nil || p.Setup == nil {
 		return nil
 	}
-	return &Plan{Tool: p.Tool, Dir: p.Dir, Runner: p.Setup.Runner, Setup: p.Setup}
+	only := p.like(nil)
+	only.Runner, only.Setup = p.Setup.Runner, p.Setup
+	return only
+}
+
+// like is a plan of the same tool, runner and base with other migrations
+// and no init scripts (a Plan holds caches and is never copied).
+func (p *Plan) like(migrations []*Migration) *Plan {
+	return &Plan{Tool: p.Tool, Dir: p.Dir, Migrations: migrations, Runner: p.Runner, HasDowns: p.HasDowns,
+		Late: p.Late, Base: p.Base, Bookkeeping: p.Bookkeeping}
 }
 
 // OnBase joins the base branch's apply (untraced) and the pull request's
@@ -55,7 +64,7 @@ func OnBase(plan *Plan, base, pr *Result) *Result {
 		Traced: pr.Traced, TraceUnavailable: pr.TraceUnavailable, Trips: pr.Trips,
 		Steps:  append(append([]*Step(nil), base.Steps...), pr.Steps...),
 		Phases: map[string]time.Duration{"base": base.Duration},
-		Setup:  base.Setup, SetupSkipped: base.SetupSkipped,
+		Setup:  base.Setup, SetupSkipped: base.SetupSkipped, SetupConflict: base.SetupConflict,
 	}
 	if res.Runner == "" {
 		res.Runner = base.Runner
