@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"maps"
 	"context"
 	"fmt"
 	"hash/crc32"
@@ -37,7 +38,13 @@ func flywayScore(r *repo.Repo, dir string) int {
 // ones run in version order (1.10 after 1.9); repeatables run after them,
 // ordered by description; undo scripts are the downs.
 func loadFlyway(r *repo.Repo, dir string, placeholders map[string]string) (*Plan, error) {
-	plan := &Plan{Tool: "flyway", Dir: dir, Late: flywayLate(r), Bookkeeping: []string{"public.flyway_schema_history"}}
+	conf := readFlywayConfig(r)
+	plan := &Plan{Tool: "flyway", Dir: dir, Late: LateRefused, Bookkeeping: []string{"public.flyway_schema_history"}}
+	if conf.outOfOrder {
+		plan.Late = LateApplied
+	}
+	maps.Copy(conf.placeholders, placeholders) // .pgreview.yml wins
+	placeholders = conf.placeholders
 	byVersion := map[string]*Migration{}
 	undos := map[string]*Script{}
 	var repeatables []*Migration
@@ -49,7 +56,10 @@ func loadFlyway(r *repo.Repo, dir string, placeholders map[string]string) (*Plan
 		}
 		text := f.Text()
 		fw.checksums[f.Path] = flywayChecksum(text)
-		text, perr := replacePlaceholders(f.Path, text, placeholders)
+		var perr *ScriptError
+		if !conf.noReplacement {
+			text, perr = replacePlaceholders(f.Path, text, placeholders)
+		}
 		s := &Script{File: f.Path, Line: 1, Statements: SplitStatements(text, 1)}
 		if perr != nil {
 			s.Err = perr
@@ -93,12 +103,15 @@ func replacePlaceholders(file, text string, values map[string]string) (string, *
 		if v, ok := values[name]; ok {
 			return v
 		}
+		if v, ok := values[strings.ToLower(name)]; ok { // from FLYWAY_PLACEHOLDERS_NAME
+			return v
+		}
 		if v, ok := flywayBuiltins(file)[name]; ok {
 			return v
 		}
 		if missing == nil {
 			line := strings.Count(text[:strings.Index(text, ph)], "\n") + 1
-			missing = &ScriptError{File: file, Line: line, Message: fmt.Sprintf("no value for Flyway placeholder %s: Flyway stops here too; set it under migrations.placeholders in .pgreview.yml (as flyway.conf sets flyway.placeholders.%s)", ph, name)}
+			missing = &ScriptError{File: file, Line: line, Message: fmt.Sprintf("no value for Flyway placeholder %s: Flyway stops here too; set flyway.placeholders.%s in flyway.conf (or [flyway.placeholders] in flyway.toml), or migrations.placeholders in .pgreview.yml for the review alone", ph, name)}
 		}
 		return ph
 	})
@@ -239,26 +252,4 @@ func (f *flyway) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]Execut
 
 func (f *flyway) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", f.record(m, m.Down, "UNDO_SQL"))
-}
-
-// flywayOutOfOrder finds Flyway's outOfOrder switched on, wherever a repo
-// sets it: flyway.conf (flyway.outOfOrder=true), flyway.toml
-// (outOfOrder = true), the FLYWAY_OUT_OF_ORDER variable, the command line
-// (-outOfOrder=true) or Maven and Gradle (<outOfOrder>true, outOfOrder = true).
-var flywayOutOfOrder = regexp.MustCompile(`(?i)(?:outOfOrder\s*[=:]\s*["']?true|FLYWAY_OUT_OF_ORDER\s*[=:]\s*["']?true|<outOfOrder>\s*true)`)
-
-// flywayConfigExts are the files that can carry Flyway settings.
-var flywayConfigExts = []string{".conf", ".toml", ".properties", ".yml", ".yaml", ".env", ".sh", ".xml", ".gradle", ".kts", "Makefile", "Dockerfile"}
-
-// flywayLate is what Flyway does with a late migration: validation refuses
-// it, unless outOfOrder is on.
-func flywayLate(r *repo.Repo) LateMigration {
-	for _, f := range r.Files() {
-		for _, ext := range flywayConfigExts {
-			if strings.HasSuffix(f.Path, ext) && flywayOutOfOrder.MatchString(f.Text()) {
-				return LateApplied
-			}
-		}
-	}
-	return LateRefused
 }
