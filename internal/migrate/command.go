@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -46,7 +47,7 @@ func (a *commandApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStatem
 // then DATABASE_URL, PG* and POSTGRES_* in its environment, in its own process
 // group so that cancelling stops everything it started. A failure carries
 // the end of its output, at file if the process runs one, with the
-// password redacted.
+// password and the secrets of extra redacted.
 func runProcess(cmd *exec.Cmd, db *Session, what, file string, extra ...string) error {
 	env := db.Env
 	if env == nil {
@@ -65,7 +66,7 @@ func runProcess(cmd *exec.Cmd, db *Session, what, file string, extra ...string) 
 		if i := strings.LastIndex(msg, "\n"); len(msg) > 1500 && i >= 0 {
 			msg = "…" + msg[len(msg)-1500:]
 		}
-		e := &ProcessError{Message: redactURL(fmt.Sprintf("%s failed (%v): %s", what, err, msg), db.URL)}
+		e := &ProcessError{Message: redactSecrets(redactURL(fmt.Sprintf("%s failed (%v): %s", what, err, msg), db.URL), extra)}
 		if file != "" {
 			e.File, e.Line = file, 1
 		}
@@ -82,3 +83,18 @@ func (a *commandApplier) Close() error { return nil }
 
 // plainURL is the URL with the postgresql:// scheme most tools accept.
 func plainURL(raw string) string { return sqlalchemyURL(raw, "") }
+
+// secretKey names variables whose values are secrets (APP_DB_PASSWORD,
+// API_TOKEN, SECRET_KEY...).
+var secretKey = regexp.MustCompile(`(?i)(pass|pwd|secret|token|key|credential)`)
+
+// redactSecrets removes from s the values of env's secret variables.
+func redactSecrets(s string, env []string) string {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if len(v) >= 4 && secretKey.MatchString(k) {
+			s = strings.ReplaceAll(s, v, "***")
+		}
+	}
+	return s
+}

@@ -1,10 +1,10 @@
 package migrate
 
 import (
-	"maps"
 	"context"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"math/big"
 	"path"
 	"regexp"

@@ -26,14 +26,14 @@ func TestInitdbScripts(t *testing.T) {
 	zw.Write([]byte("CREATE TABLE dumped (id int);\nINSERT INTO dumped VALUES (1);\n"))
 	zw.Close()
 	dir := repotest.Dir(t, map[string]string{
-		"docker-compose.yml":    "services:\n  db:\n    image: postgres:15\n    volumes:\n      - ./initdb:/docker-entrypoint-initdb.d\n",
+		"docker-compose.yml":    "services:\n  db:\n    image: postgres:15\n    environment:\n      APP_DB_PASSWORD: s3cr3t-from-compose\n    volumes:\n      - ./initdb:/docker-entrypoint-initdb.d\n",
 		"initdb/01_dump.sql.gz": gz.String(),
 		"initdb/02_exec.sh": "#!/bin/sh\nset -e\n" +
 			`psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -c 'CREATE TABLE executed (id int)'` + "\n" +
 			`echo "shared_preload_libraries = 'pg_stat_statements'" >> "$PGDATA/postgresql.conf"` + "\n",
 		"initdb/03_sourced.sh": "docker_process_sql <<<'CREATE TABLE sourced (id int)'\n",
 		"initdb/04_notes.txt":  "ignored by the image\n",
-		"initdb/05_fail.sh":    "docker_process_sql -c 'SELECT * FROM missing'\necho never\n",
+		"initdb/05_fail.sh":    "echo \"using $APP_DB_PASSWORD\"\ndocker_process_sql -c 'SELECT * FROM missing'\necho never\n",
 	})
 	if err := os.Chmod(filepath.Join(dir, "initdb", "02_exec.sh"), 0o755); err != nil {
 		t.Fatal(err)
@@ -90,6 +90,9 @@ func TestInitdbScripts(t *testing.T) {
 	}
 	if res.Failed.File != "initdb/05_fail.sh" || !strings.Contains(res.Failed.Error, `relation "missing" does not exist`) || strings.Contains(res.Failed.Error, "never") {
 		t.Errorf("failure %+v, want 05_fail.sh with psql's error, stopped by set -e", res.Failed)
+	}
+	if !strings.Contains(res.Failed.Error, "using ***") || strings.Contains(res.Failed.Error, "s3cr3t") {
+		t.Errorf("the service's secret must be redacted from the script's output: %s", res.Failed.Error)
 	}
 	if got := query(t, pg.URL, `SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relname IN ('dumped', 'executed', 'sourced', 'xz_dumped')`); got != "dumped,executed,sourced,xz_dumped" {
 		t.Errorf("tables %q, want dumped,executed,sourced,xz_dumped", got)
