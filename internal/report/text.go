@@ -170,7 +170,11 @@ func migrationFailure(r *Report) string {
 	if f.SQLState != "" {
 		state = " (SQLSTATE " + f.SQLState + ")"
 	}
-	return fmt.Sprintf("Migration %s failed at %s:%d%s: %s", f.Migration, f.File, f.Line, state, f.Error)
+	what := "Migration " + f.Migration
+	if f.InitScript { // run by the image before any migration
+		what = "Init script"
+	}
+	return fmt.Sprintf("%s failed at %s:%d%s: %s", what, f.File, f.Line, state, f.Error)
 }
 
 func locPrefix(l check.Location) string {
