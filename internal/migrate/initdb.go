@@ -283,8 +283,11 @@ func (a *initdbApplier) Up(ctx context.Context, m *Migration) ([]ExecutedStateme
 // keeps its own settings).
 func (a *initdbApplier) shell(ctx context.Context, file string) error {
 	script := filepath.Join(a.r.root, filepath.FromSlash(file))
-	if _, err := exec.LookPath("psql"); err != nil {
-		return &ProcessError{File: file, Line: 1, Message: "init script " + path.Base(file) + " needs psql, which is not on PATH; install the PostgreSQL client (apt-get install postgresql-client) before this step"}
+	// The image has both; a runner may not.
+	for tool, pkg := range map[string]string{"psql": "postgresql-client", "bash": "bash"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return &ProcessError{File: file, Line: 1, Message: fmt.Sprintf("init script %s needs %s, which is not on PATH; install it (apt-get install %s) before this step", path.Base(file), tool, pkg)}
+		}
 	}
 	scratch, err := os.MkdirTemp("", "pgreview-pgdata-")
 	if err != nil {
