@@ -130,6 +130,8 @@ func migrationsLine(r *Report) string {
 	s := fmt.Sprintf("%s · `%s` · %d/%d applied", m.Tool, m.Dir, m.Applied, m.Found)
 	if n := len(m.Setup); n > 0 {
 		s += fmt.Sprintf(" after %d init script%s", n, plural(n))
+	} else if m.SetupSkipped != "" {
+		s += " without its init scripts"
 	}
 	if r.Compared() {
 		s += fmt.Sprintf(" · %d new in this pull request", len(m.New))
