@@ -171,3 +171,42 @@ func TestLateMigration(t *testing.T) {
 		})
 	}
 }
+
+// TestHazardsOnTablesNewInThePullRequest: with a base branch, a table that
+// an earlier migration of the pull request creates is empty in production
+// when the later ones run; the same statement on a table of the base is a
+// hazard. Without a base, the history ran over time and both are.
+func TestHazardsOnTablesNewInThePullRequest(t *testing.T) {
+	files := map[string]string{
+		"db/migrations/1_users.up.sql":  "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+		"db/migrations/2_orders.up.sql": "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n",
+		"db/migrations/3_indexes.up.sql": "CREATE INDEX orders_status ON orders (status);\n" +
+			"CREATE INDEX users_email ON users (email);\n",
+	}
+	r, err := repo.Open(repotest.Dir(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		base *Base
+		want string
+	}{
+		{NewBase("main", map[string][]byte{"db/migrations/1_users.up.sql": []byte(files["db/migrations/1_users.up.sql"])}),
+			"db/migrations/3_indexes.up.sql:2 public.users"},
+		{nil, "db/migrations/3_indexes.up.sql:1 public.orders\ndb/migrations/3_indexes.up.sql:2 public.users"},
+	} {
+		plan, err := Detect(r, Config{Base: c.base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range HazardsOf(plan, nil) {
+			if h.Kind == HazardIndexNotConcurrent {
+				got = append(got, h.File+":"+itoa(h.Line)+" "+h.Table)
+			}
+		}
+		if strings.Join(got, "\n") != c.want {
+			t.Errorf("base %v: index hazards\n%s\nwant\n%s", c.base != nil, strings.Join(got, "\n"), c.want)
+		}
+	}
+}

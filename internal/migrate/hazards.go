@@ -71,7 +71,9 @@ type hazardCache struct {
 // trace recorded, the others (or all, when no database ran) from their SQL.
 // When the plan knows its base branch, only the pull request's new
 // migrations are analysed: the others have run against production data
-// already (an edited one never runs again there).
+// already (an edited one never runs again there). A table that one of the
+// new migrations creates is then new in production too, empty and unused
+// until they have all run: what a later one does to it is no hazard.
 func HazardsOf(plan *Plan, res *Result) []Hazard {
 	if plan == nil {
 		return nil
@@ -84,9 +86,14 @@ func HazardsOf(plan *Plan, res *Result) []Hazard {
 		}
 	}
 	var out []Hazard
+	createdByPR := map[string]bool{}
 	for _, m := range plan.Migrations {
 		if !plan.IsNew(m) {
 			continue
+		}
+		created := map[string]bool{}
+		if plan.Base != nil {
+			created = createdByPR
 		}
 		var ops []*op
 		isTraced := false
@@ -95,7 +102,7 @@ func HazardsOf(plan *Plan, res *Result) []Hazard {
 		} else {
 			ops = staticOps(m)
 		}
-		out = append(out, migrationHazards(m, ops, isTraced)...)
+		out = append(out, migrationHazards(m, ops, isTraced, created)...)
 	}
 	return out
 }
@@ -169,9 +176,10 @@ func tracedOps(m *Migration, s *Step) []*op {
 }
 
 // migrationHazards applies the rules to one migration's statements.
-func migrationHazards(m *Migration, ops []*op, traced bool) []Hazard {
+// migrationHazards judges m's statements; created holds the tables that
+// are new (created by m, or by the pull request before it), and gets m's.
+func migrationHazards(m *Migration, ops []*op, traced bool, created map[string]bool) []Hazard {
 	var out []Hazard
-	created := map[string]bool{}
 	lockTimeout, localTimeout := "0", false
 	timeoutReported := false
 	var held *heldLock // an ACCESS EXCLUSIVE lock held in the open transaction
