@@ -97,7 +97,7 @@ func loadAlembic(r *repo.Repo, dir string) (*Plan, error) {
 			ini = i
 		}
 	}
-	plan := &Plan{Tool: "alembic", Dir: dir, Late: LateNoOrder, HasDowns: true, Bookkeeping: []string{"public.alembic_version"}}
+	plan := &Plan{Tool: "alembic", Dir: dir, Late: LateRule{NoOrder: true}, HasDowns: true, Bookkeeping: []string{"public.alembic_version"}}
 	var sources []*PySource
 	for _, f := range filesIn(r, dir) {
 		if f.Kind != repo.KindPython {

@@ -63,6 +63,7 @@ func Apply(ctx context.Context, pg *engine.Postgres, plan *Plan, opts ApplyOptio
 	// as a database without those scripts would run it, and say so.
 	opts.Log("%s fails on top of the init scripts (%s); applying the history without them", res.Failed.Migration, res.Failed.Error)
 	if err := pg.Restore(ctx, opts.template()); err != nil {
+		opts.Log("empty the review database: %v; keeping the failure", err)
 		return res, nil
 	}
 	again, err := apply(ctx, pg, plan.like(plan.Migrations), opts)

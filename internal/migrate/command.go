@@ -15,7 +15,7 @@ import (
 // migrate, Rails, the Prisma CLI...): one step, no down; the trace still
 // sees every DDL statement it sends.
 func loadCommand(command, dir string) *Plan {
-	return &Plan{Tool: "command", Dir: dir, Late: LateNoOrder, Runner: commandRunner{command: command, dir: dir},
+	return &Plan{Tool: "command", Dir: dir, Late: LateRule{NoOrder: true}, Runner: commandRunner{command: command, dir: dir},
 		Migrations: []*Migration{{Version: "migrate-command", Name: command, Up: &Script{}}}}
 }
 

@@ -32,7 +32,7 @@ func dbmateScore(r *repo.Repo, dir string) int {
 // loadDbmate reads dbmate migrations, ordered by file name as dbmate
 // orders them.
 func loadDbmate(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "dbmate", Dir: dir, Late: LateApplied, Runner: dbmate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
+	plan := &Plan{Tool: "dbmate", Dir: dir, Late: dbmateLate, Runner: dbmate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
 	files := filesIn(r, dir)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	seen := map[string]string{}
@@ -113,3 +113,6 @@ func (dbmate) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedS
 func (dbmate) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", "DELETE FROM public.schema_migrations WHERE version = "+literal(m.Version))
 }
+
+// dbmateLate: dbmate applies every version it has not recorded.
+var dbmateLate = LateRule{Applied: true, Effect: "dbmate applies it after %[1]s on databases that already ran %[1]s, and before it on new ones"}

@@ -39,9 +39,9 @@ func flywayScore(r *repo.Repo, dir string) int {
 // ordered by description; undo scripts are the downs.
 func loadFlyway(r *repo.Repo, dir string, placeholders map[string]string) (*Plan, error) {
 	conf := readFlywayConfig(r)
-	plan := &Plan{Tool: "flyway", Dir: dir, Late: LateRefused, Bookkeeping: []string{"public.flyway_schema_history"}}
+	plan := &Plan{Tool: "flyway", Dir: dir, Late: flywayLate, Bookkeeping: []string{"public.flyway_schema_history"}}
 	if conf.outOfOrder {
-		plan.Late = LateApplied
+		plan.Late = flywayOutOfOrderLate
 	}
 	maps.Copy(conf.placeholders, placeholders) // .pgreview.yml wins
 	placeholders = conf.placeholders
@@ -253,3 +253,10 @@ func (f *flyway) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]Execut
 func (f *flyway) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", f.record(m, m.Down, "UNDO_SQL"))
 }
+
+// Flyway's validation refuses a migration below the applied ones, unless
+// outOfOrder is on: then it applies it.
+var (
+	flywayLate           = LateRule{Effect: `Flyway's validation fails on databases already at %[1]s ("Detected resolved migration not applied to database") unless outOfOrder is true`}
+	flywayOutOfOrderLate = LateRule{Applied: true, Effect: "Flyway (outOfOrder=true) applies it after %[1]s on databases that already ran %[1]s, and before it on new ones"}
+)

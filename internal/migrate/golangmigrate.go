@@ -19,7 +19,7 @@ var golangMigrateName = regexp.MustCompile(`^([0-9]+)_(.*)\.(down|up)\.sql$`)
 // loadGolangMigrate reads golang-migrate files in dir, ordered by their
 // numeric version as migrate does.
 func loadGolangMigrate(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "golang-migrate", Dir: dir, Late: LateSkipped, Runner: golangMigrate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
+	plan := &Plan{Tool: "golang-migrate", Dir: dir, Late: golangMigrateLate, Runner: golangMigrate{}, HasDowns: true, Bookkeeping: []string{"public.schema_migrations"}}
 	byVersion := map[uint64]*Migration{}
 	for _, f := range filesIn(r, dir) {
 		m := golangMigrateName.FindStringSubmatch(path.Base(f.Path))
@@ -115,3 +115,6 @@ func (g golangMigrate) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]
 func (g golangMigrate) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, versionSQL(m.Version, true), versionSQL(m.prev, false))
 }
+
+// golangMigrateLate: golang-migrate runs only what is above a database's version.
+var golangMigrateLate = LateRule{Effect: "golang-migrate applies only versions above a database's current one, so databases already at %[1]s never get it"}

@@ -47,7 +47,7 @@ func firstAnnotation(text string) string {
 // compiled into the repo's own binary and cannot be replayed: they are
 // listed as skipped and the review carries on without them.
 func loadGoose(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "goose", Dir: dir, Late: LateRefused, Runner: goose{}, HasDowns: true, Bookkeeping: []string{"public.goose_db_version"}}
+	plan := &Plan{Tool: "goose", Dir: dir, Late: gooseLate, Runner: goose{}, HasDowns: true, Bookkeeping: []string{"public.goose_db_version"}}
 	byVersion := map[int64]*Migration{}
 	files := map[int64]string{}
 	for _, f := range filesIn(r, dir) {
@@ -225,3 +225,6 @@ func (goose) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedSt
 func (goose) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", "DELETE FROM goose_db_version WHERE version_id = "+literal(m.Version)+"::bigint")
 }
+
+// gooseLate: goose refuses a missing migration below the current version.
+var gooseLate = LateRule{Effect: `goose stops on databases already at %[1]s ("found 1 missing migrations before current version") unless run with -allow-missing`}

@@ -40,29 +40,19 @@ const (
 	ProblemReordered ProblemKind = "reordered"
 )
 
-// LateMigration is what a tool does with a new migration ordered before
-// one a database has already run: the pull request's 0002 when the base
-// branch already has 0003.
-type LateMigration int
-
-const (
-	LateUnknown LateMigration = iota // the tool is not known: skipped or refused
-	LateSkipped                      // never applied there
-	LateRefused                      // the tool stops
-	LateApplied                      // applied there after the later one
-	LateNoOrder                      // nothing to order (Alembic's graph, init scripts, a command)
-)
-
-// lateEffect says, for a tool, what happens on databases already at the
-// later version (%[1]s).
-var lateEffect = map[string]string{
-	"golang-migrate":    "golang-migrate applies only versions above a database's current one, so databases already at %[1]s never get it",
-	"sqitch":            "sqitch deploys only the changes planned after a database's last deployed one, so databases already at %[1]s never get it",
-	"goose":             `goose stops on databases already at %[1]s ("found 1 missing migrations before current version") unless run with -allow-missing`,
-	"flyway":            `Flyway's validation fails on databases already at %[1]s ("Detected resolved migration not applied to database") unless outOfOrder is true`,
-	"dbmate":            "dbmate applies it after %[1]s on databases that already ran %[1]s, and before it on new ones",
-	"prisma":            "prisma migrate deploy applies it after %[1]s on databases that already ran %[1]s, and before it on new ones",
-	"flyway-outOfOrder": "Flyway (outOfOrder=true) applies it after %[1]s on databases that already ran %[1]s, and before it on new ones",
+// LateRule is what a tool does with a new migration ordered before one a
+// database has already run: the pull request's 0002 when the base branch
+// already has 0003. The zero value is a tool whose behaviour is not known.
+type LateRule struct {
+	// NoOrder: there is no order to break (Alembic's graph, init scripts,
+	// a command).
+	NoOrder bool
+	// Applied: the tool applies it there, after the later one; otherwise
+	// it skips it or refuses to migrate.
+	Applied bool
+	// Effect says what happens on databases already at the later version
+	// (%[1]s).
+	Effect string
 }
 
 // Blocking reports whether the tool cannot apply a history with this
@@ -112,7 +102,7 @@ func (p *Plan) BaseProblems(content func(file string) []byte) []HistoryProblem {
 			out = append(out, HistoryProblem{Kind: ProblemEdited, File: f, Line: firstDifferentLine(old, now), Object: m.Version,
 				Message: fmt.Sprintf("%s was changed after %s, where it may already have been applied: %s never runs a migration twice, so databases migrated from %s keep the old version; revert the edit and add a new migration instead", path.Base(f), p.Base.Ref, p.Tool, p.Base.Ref)})
 		}
-		if !p.Base.Has(m.File()) && i < lastInBase && p.Late != LateNoOrder {
+		if !p.Base.Has(m.File()) && i < lastInBase && !p.Late.NoOrder {
 			out = append(out, p.lateProblem(m, p.Migrations[lastInBase]))
 		}
 	}
@@ -121,17 +111,13 @@ func (p *Plan) BaseProblems(content func(file string) []byte) []HistoryProblem {
 
 // lateProblem is m, new, ordered before later, which the base has.
 func (p *Plan) lateProblem(m, later *Migration) HistoryProblem {
-	tool := p.Tool
-	if p.Late == LateApplied && tool == "flyway" {
-		tool = "flyway-outOfOrder"
-	}
 	effect := fmt.Sprintf("databases already at %s skip it (or %s refuses to migrate)", later.Version, p.Tool)
-	if e, ok := lateEffect[tool]; ok {
-		effect = fmt.Sprintf(e, later.Version)
+	if p.Late.Effect != "" {
+		effect = fmt.Sprintf(p.Late.Effect, later.Version)
 	}
 	pr := HistoryProblem{Kind: ProblemOutOfOrder, File: m.File(), Line: 1, Object: m.Version,
 		Message: fmt.Sprintf("new migration %s is ordered before %s, which %s already has: %s; give it a version after %s", m.ID(), later.ID(), p.Base.Ref, effect, later.Version)}
-	if p.Late == LateApplied {
+	if p.Late.Applied {
 		pr.Kind = ProblemReordered
 		pr.Message = fmt.Sprintf("new migration %s is ordered before %s, which %s already has: %s; make sure both orders give the same schema, or give it a version after %s", m.ID(), later.ID(), p.Base.Ref, effect, later.Version)
 	}

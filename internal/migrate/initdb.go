@@ -23,20 +23,38 @@ const initdbDir = "/docker-entrypoint-initdb.d"
 // initdbDirs lists the repo directories that the compose db service
 // mounts at /docker-entrypoint-initdb.d, and directories of that name.
 func initdbDirs(r *repo.Repo) []string {
-	var dirs []string
-	if db := r.DBService(); db != nil {
-		for _, m := range db.Volumes {
-			if strings.TrimSuffix(m.Target, "/") == initdbDir && (strings.HasPrefix(m.Source, ".") || strings.HasPrefix(m.Source, "/") == false) && m.Type != "volume" {
-				dirs = append(dirs, path.Clean(path.Join(path.Dir(db.File), m.Source)))
-			}
-		}
-	}
+	dirs, _ := initdbMounts(r)
 	for _, f := range r.Files() {
 		if d := path.Dir(f.Path); path.Base(d) == "docker-entrypoint-initdb.d" {
 			dirs = append(dirs, d)
 		}
 	}
 	return dirs
+}
+
+// initdbMounts is what the compose db service mounts from the repository
+// into /docker-entrypoint-initdb.d: whole directories, and single files
+// under the name they take there.
+func initdbMounts(r *repo.Repo) (dirs []string, files []initScript) {
+	db := r.DBService()
+	if db == nil {
+		return nil, nil
+	}
+	for _, m := range db.Volumes {
+		if m.Type == "volume" || m.Type == "tmpfs" || m.Source == "" || strings.HasPrefix(m.Source, "/") {
+			continue // not the repository's files
+		}
+		src := path.Clean(path.Join(path.Dir(db.File), m.Source))
+		switch target := strings.TrimSuffix(m.Target, "/"); {
+		case target == initdbDir:
+			dirs = append(dirs, src)
+		case path.Dir(target) == initdbDir:
+			if f := r.File(src); f != nil {
+				files = append(files, initScript{name: path.Base(target), file: f})
+			}
+		}
+	}
+	return dirs, files
 }
 
 func initdbScore(r *repo.Repo, dir string) int {
@@ -48,9 +66,13 @@ func initdbScore(r *repo.Repo, dir string) int {
 	return 0
 }
 
-// initdbDecompressors are the compressed dumps the image accepts and the
-// command it pipes each through (gzip is read in-process).
-var initdbDecompressors = map[string][]string{".sql.xz": {"xz", "-dc"}, ".sql.zst": {"zstd", "-dc"}}
+// dumpDecompressors are the compressed dumps the image accepts besides
+// gzip (read in-process): the command it pipes each through, and the
+// Debian package that has it.
+var dumpDecompressors = map[string]struct {
+	argv []string
+	pkg  string
+}{".sql.xz": {[]string{"xz", "-dc"}, "xz-utils"}, ".sql.zst": {[]string{"zstd", "-dc"}, "zstd"}}
 
 // loadInitdb reads the init scripts in dir as the history itself: the
 // repo has no other migrations.
@@ -68,26 +90,10 @@ func loadInitdb(r *repo.Repo, dir string) (*Plan, error) {
 // migrations: the scripts the compose db service mounts, as a directory
 // or one file at a time, at /docker-entrypoint-initdb.d. Nil when none.
 func initdbSetup(r *repo.Repo) *Plan {
-	db := r.DBService()
-	if db == nil {
-		return nil
-	}
-	var scripts []initScript
-	for _, m := range db.Volumes {
-		if m.Type == "volume" || m.Type == "tmpfs" || m.Source == "" || strings.HasPrefix(m.Source, "/") {
-			continue // not the repository's files
-		}
-		src := path.Clean(path.Join(path.Dir(db.File), m.Source))
-		target := strings.TrimSuffix(m.Target, "/")
-		switch {
-		case target == initdbDir:
-			for _, f := range filesIn(r, src) {
-				scripts = append(scripts, initScript{name: path.Base(f.Path), file: f})
-			}
-		case path.Dir(target) == initdbDir:
-			if f := r.File(src); f != nil {
-				scripts = append(scripts, initScript{name: path.Base(target), file: f})
-			}
+	dirs, scripts := initdbMounts(r)
+	for _, dir := range dirs {
+		for _, f := range filesIn(r, dir) {
+			scripts = append(scripts, initScript{name: path.Base(f.Path), file: f})
 		}
 	}
 	if plan := initdbPlan(r, scripts); len(plan.Migrations)+len(plan.Skipped) > 0 {
@@ -109,7 +115,7 @@ type initScript struct {
 // transaction; *.sh executed when executable and sourced otherwise.
 // Anything else the image ignores, and so does the review.
 func initdbPlan(r *repo.Repo, scripts []initScript) *Plan {
-	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Late: LateNoOrder, Runner: plain}
+	plan := &Plan{Tool: "docker-entrypoint-initdb.d", Late: LateRule{NoOrder: true}, Runner: plain}
 	sort.SliceStable(scripts, func(i, j int) bool { return scripts[i].name < scripts[j].name })
 	for _, sc := range scripts {
 		f, base := sc.file, sc.name
@@ -193,9 +199,10 @@ func decompress(f *repo.File, ext string) (string, error) {
 		}
 		return readDump(zr)
 	}
-	argv := initdbDecompressors[ext]
+	tool := dumpDecompressors[ext]
+	argv := tool.argv
 	if _, err := exec.LookPath(argv[0]); err != nil {
-		return "", fmt.Errorf("%s is not installed; add it (apt-get install %s) before this step", argv[0], map[string]string{"xz": "xz-utils", "zstd": "zstd"}[argv[0]])
+		return "", &cannotRead{fmt.Sprintf("%s is not installed; add it (apt-get install %s) before this step", argv[0], tool.pkg)}
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin = bytes.NewReader(data)

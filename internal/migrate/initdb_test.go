@@ -184,3 +184,24 @@ volumes:
 		}
 	}
 }
+
+// TestInitdbDumpWithoutDecompressor: a dump whose decompressor is not on
+// this machine is listed as not replayed, with the package to install; the
+// image could run it, so it is no failure of the repository's.
+func TestInitdbDumpWithoutDecompressor(t *testing.T) {
+	r, err := repo.Open(repotest.Dir(t, map[string]string{
+		"docker-entrypoint-initdb.d/01.sql":     "CREATE TABLE a (id int);\n",
+		"docker-entrypoint-initdb.d/02.sql.zst": "(compressed)",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	plan, err := Detect(r, Config{})
+	if err != nil || plan == nil {
+		t.Fatalf("detect: %v %v", plan, err)
+	}
+	if len(plan.Migrations) != 1 || len(plan.Skipped) != 1 || !strings.Contains(plan.Skipped[0].Reason, "apt-get install zstd") {
+		t.Fatalf("migrations %d, skipped %+v; want 01.sql applied and the zstd dump skipped with the package to install", len(plan.Migrations), plan.Skipped)
+	}
+}

@@ -35,7 +35,7 @@ type Plan struct {
 	Setup *Plan
 	// Late is what the tool does with a new migration ordered before one
 	// a database already ran (see BaseProblems).
-	Late LateMigration
+	Late LateRule
 	// Base is the base branch's view of the history, when known.
 	Base *Base
 	// Bookkeeping are the tool's own tables ("public.schema_migrations"),

@@ -29,7 +29,7 @@ func prismaScore(r *repo.Repo, dir string) int {
 // loadPrisma reads prisma migrations, applied in folder-name order as
 // `prisma migrate deploy` does; Prisma has no down migrations.
 func loadPrisma(r *repo.Repo, dir string) (*Plan, error) {
-	plan := &Plan{Tool: "prisma", Dir: dir, Late: LateApplied, Runner: prisma{}, Bookkeeping: []string{"public._prisma_migrations"}}
+	plan := &Plan{Tool: "prisma", Dir: dir, Late: prismaLate, Runner: prisma{}, Bookkeeping: []string{"public._prisma_migrations"}}
 	var files []*repo.File
 	for _, f := range r.FilesOf(repo.KindSQL) {
 		if path.Base(f.Path) == "migration.sql" && path.Dir(path.Dir(f.Path)) == dir {
@@ -83,3 +83,6 @@ func (prisma) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedS
 	}
 	return ExecScript(ctx, conn, m.Up, "", `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE migration_name = `+literal(m.prev))
 }
+
+// prismaLate: prisma migrate deploy applies every migration it has not recorded.
+var prismaLate = LateRule{Applied: true, Effect: "prisma migrate deploy applies it after %[1]s on databases that already ran %[1]s, and before it on new ones"}

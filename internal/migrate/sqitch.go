@@ -37,7 +37,7 @@ func loadSqitch(r *repo.Repo, dir string) (*Plan, error) {
 			top = path.Clean(path.Join(dir, m[1]))
 		}
 	}
-	plan := &Plan{Tool: "sqitch", Dir: dir, Late: LateSkipped, Runner: sqitch{}, HasDowns: true}
+	plan := &Plan{Tool: "sqitch", Dir: dir, Late: sqitchLate, Runner: sqitch{}, HasDowns: true}
 	var changes []*sqitchChange
 	tags := map[string]int{} // "@tag": how many changes the plan lists before it
 	project := ""
@@ -249,3 +249,6 @@ func (s sqitch) up(ctx context.Context, conn *pgx.Conn, m *Migration) ([]Execute
 func (s sqitch) down(ctx context.Context, conn *pgx.Conn, m *Migration) ([]ExecutedStatement, error) {
 	return ExecScript(ctx, conn, m.Down, "", s.record(m, "revert"))
 }
+
+// sqitchLate: sqitch deploys from a database's last deployed change on.
+var sqitchLate = LateRule{Effect: "sqitch deploys only the changes planned after a database's last deployed one, so databases already at %[1]s never get it"}
